@@ -1,0 +1,95 @@
+using System.Net.WebSockets;
+using System.Text.RegularExpressions;
+using Alpacon.Api.Websh;
+
+namespace Alpacon.Api.Tests;
+
+/// <summary>How a channel reports its end, step by step, on a socket the test drives.</summary>
+public sealed partial class WebshChannelTests
+{
+    private const string Prompt = "\u001b[01;32mjane@web-01\u001b[00m:\u001b[01;34m~\u001b[00m$ ";
+
+    private static readonly WebshChannelInfo Info = new("ch-1", "s-1", "ap1", "acme", "wss://host/ws/websh/ch-1/…/", DateTimeOffset.UnixEpoch);
+
+    /// <summary>A bound for waiting on the channel's own loop; never an assertion on time.</summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(17)]
+    [InlineData(4096)]
+    public async Task Execute_TerminalOutputInFramesOfAnySize_GivesTheSameOutputAndStatus(int frameBytes)
+    {
+        // A terminal that answers what is typed: echo, then what the shell prints, then its prompt, all of it cut into
+        // frames of frameBytes bytes (markers, escape sequences and UTF-8 characters included).
+        var socket = new ScriptedWebSocket();
+        socket.OnSend = keys =>
+        {
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", frameBytes);
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nout 한글✓\r\nsecond line\r\n\r\n__ALPMCP_{begin.Groups[1].Value}_7__\r\n{Prompt}", frameBytes);
+        };
+        await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+        socket.Output("Welcome\r\n" + Prompt, frameBytes);
+
+        // The first call syncs with the shell first; the second types its command at once.
+        foreach (var _ in new[] { "first", "second" })
+        {
+            var result = await channel.ExecuteAsync("echo out 한글✓; echo second line; (exit 7)", Bound, CancellationToken.None);
+            Assert.False(result.TimedOut);
+            Assert.Equal("out 한글✓\nsecond line", result.Output);
+            Assert.Equal(7, result.ExitCode);
+        }
+    }
+
+    [GeneratedRegex(@"printf '__ALPMCP_%s_S__\\n' ([0-9a-f]+)\r")]
+    private static partial Regex SyncNonce();
+
+    [GeneratedRegex(@"printf '__ALPMCP_%s_B__\\n' ([0-9a-f]+);")]
+    private static partial Regex BeginNonce();
+
+    [Fact]
+    public async Task Drop_SocketAbortedBeforeItsReceiveFails_ChannelIsNeverClosedWithoutAReason()
+    {
+        var socket = new ScriptedWebSocket();
+        var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+
+        // A dropped connection aborts the socket first; its pending receive fails a moment later. A pool that looks in
+        // between must not find a channel that is closed but cannot say why (it used to, and then disposing it
+        // recorded "closed by alpacon-mcp", a clean end, instead of the drop).
+        socket.SetState(WebSocketState.Aborted);
+        Assert.True(channel.IsOpen || channel.Closed is not null, "closed without a reason");
+
+        socket.FailReceive(new WebSocketException(WebSocketError.ConnectionClosedPrematurely));
+        Assert.True(await channel.WaitClosedAsync(Bound));
+        await channel.DisposeAsync();
+
+        Assert.False(channel.IsOpen);
+        Assert.Contains("dropped", channel.Closed!.ToString(), StringComparison.Ordinal);
+        Assert.False(channel.Closed.IsCleanEnd);
+    }
+
+    [Fact]
+    public async Task SessionEnded_CloseFrameWhileTheHandshakeIsAnswered_Reports4000AtOnce()
+    {
+        var socket = new ScriptedWebSocket();
+        var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+
+        socket.ReceiveClose(4000, "session ended");
+        await socket.ClosingOutput.Task.WaitAsync(Bound);
+
+        // The answer to the close frame has not gone out yet, but the end is known: 4000, a clean end of the session.
+        Assert.False(channel.IsOpen);
+        Assert.Equal(4000, channel.Closed?.Code);
+        socket.ReleaseCloseOutput.SetResult();
+        Assert.True(await channel.WaitClosedAsync(Bound));
+        await channel.DisposeAsync();
+        Assert.Equal(4000, channel.Closed!.Code);
+        Assert.True(channel.Closed.IsCleanEnd);
+    }
+}
