@@ -46,7 +46,7 @@ toolset_calls=(
   "iam iam_users_list workspace=acme"
   "workspace workspace_list"
 )
-mapfile -t toolsets < <(grep -oE 'new\("[a-z-]+"' src/Alpacon.Mcp/Toolsets.cs | cut -d'"' -f2)
+mapfile -t toolsets < <(grep -oE 'Toolset\.Of<[A-Za-z]+>\("[a-z-]+"' src/Alpacon.Mcp/Toolsets.cs | cut -d'"' -f2)
 [ "${#toolsets[@]}" -gt 0 ] || { echo "no toolsets found in src/Alpacon.Mcp/Toolsets.cs"; exit 1; }
 for t in "${toolsets[@]}"; do
   printf '%s\n' "${toolset_calls[@]}" | grep -q "^$t " || { echo "toolset '$t' has no line in toolset_calls of .ci/external-clients.sh: add one read-only tool call"; exit 1; }

@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Text.Json;
 using Alpacon.Api.Configuration;
 using Alpacon.Mcp.Tools;
@@ -70,6 +71,107 @@ public sealed record ToolInfo(string Toolset, McpServerTool Tool)
 }
 
 /// <summary>
+/// A tool of the catalogue: its name and toolset are known at once, while the SDK tool behind it is built on first
+/// use. Building it derives the input schema by reflection over the method's parameters and attributes, which under
+/// NativeAOT was two thirds of the start-up CPU; deferring it lets the server answer <c>initialize</c> while
+/// <see cref="ToolWarmup"/> builds the tools on another thread.
+/// </summary>
+public sealed class CatalogTool : McpServerTool, IMcpServerPrimitive
+{
+    private readonly Lazy<McpServerTool> _tool;
+
+    public CatalogTool(string toolset, string name, Func<McpServerTool> create)
+    {
+        Toolset = toolset;
+        Name = name;
+        _tool = new Lazy<McpServerTool>(() =>
+        {
+            var tool = create();
+            return tool.ProtocolTool.Name == name ? tool : throw new InvalidOperationException($"Tool '{name}' was built as '{tool.ProtocolTool.Name}'.");
+        });
+    }
+
+    public string Toolset { get; }
+
+    public string Name { get; }
+
+    /// <summary>The key the SDK's tool collection files the tool under: the name, without building the tool.</summary>
+    string IMcpServerPrimitive.Id => Name;
+
+    public override Tool ProtocolTool => _tool.Value.ProtocolTool;
+
+    public override IReadOnlyList<object> Metadata => _tool.Value.Metadata;
+
+    public override ValueTask<CallToolResult> InvokeAsync(RequestContext<CallToolRequestParams> request, CancellationToken cancellationToken = default) =>
+        _tool.Value.InvokeAsync(request, cancellationToken);
+
+    public override string ToString() => Name;
+
+    /// <summary>Builds the SDK tool now if nothing has yet.</summary>
+    internal void Build() => _ = _tool.Value;
+
+    /// <summary>
+    /// Registers a <see cref="CatalogTool"/> for every <c>[McpServerTool]</c> method of <typeparamref name="T"/>, as the
+    /// SDK's <c>WithTools&lt;T&gt;</c> would register the tool itself: an instance of <typeparamref name="T"/> per call,
+    /// built by dependency injection.
+    /// </summary>
+    internal static void Register<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicMethods | DynamicallyAccessedMemberTypes.PublicConstructors)] T>(
+        IServiceCollection services, string toolset, JsonSerializerOptions json) where T : class
+    {
+        foreach (var method in typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+        {
+            if (method.GetCustomAttribute<McpServerToolAttribute>() is not { } attribute)
+                continue;
+            var name = attribute.Name ?? throw new InvalidOperationException($"{typeof(T).Name}.{method.Name} needs an explicit tool name: names are the contract with users.");
+            Func<RequestContext<CallToolRequestParams>, object>? target = method.IsStatic ? null : static request => ActivatorUtilities.CreateInstance<T>(request.Services!);
+            services.AddSingleton<McpServerTool>(sp => new CatalogTool(toolset, name, () =>
+                McpServerTool.Create(method, target!, new McpServerToolCreateOptions { Services = sp, SerializerOptions = json })));
+        }
+    }
+}
+
+/// <summary>
+/// Builds every catalogue tool on a background thread once the first message arrives (normally <c>initialize</c>),
+/// so the first <c>tools/list</c> rarely waits for it. Started with the host instead, it competed with start-up for
+/// NativeAOT's type loader and tripled the time to answer <c>initialize</c>.
+/// </summary>
+internal sealed class ToolWarmup(IEnumerable<McpServerTool> tools, ILogger<ToolWarmup> logger)
+{
+    private int _started;
+
+    public void Start()
+    {
+        if (Volatile.Read(ref _started) != 0 || Interlocked.Exchange(ref _started, 1) != 0)
+            return;
+        _ = Task.Run(() =>
+        {
+            foreach (var tool in tools.OfType<CatalogTool>())
+            {
+                try
+                {
+                    tool.Build();
+                }
+                catch (Exception e)
+                {
+                    // The call that needs the tool gets the same exception; here it is only reported.
+                    logger.LogError(e, "Building tool {Tool} failed", tool.Name);
+                }
+            }
+        });
+    }
+
+    internal static void Register(IMcpServerBuilder mcp)
+    {
+        mcp.Services.AddSingleton<ToolWarmup>();
+        mcp.WithMessageFilters(filters => filters.AddIncomingFilter(next => (context, cancellationToken) =>
+        {
+            (context.Services ?? context.Server.Services)?.GetService<ToolWarmup>()?.Start();
+            return next(context, cancellationToken);
+        }));
+    }
+}
+
+/// <summary>
 /// Every registered tool with its toolset, read from the server's own registrations (the tools the SDK serves),
 /// so <c>tools</c>, <c>call</c>, <c>--toolsets</c>, <c>--read-only</c> and confirmations all see the same set.
 /// </summary>
@@ -77,11 +179,11 @@ public sealed class ToolCatalog
 {
     private readonly Dictionary<string, ToolInfo> _byName;
 
-    public ToolCatalog(IEnumerable<McpServerTool> tools, ToolsetTags tags)
+    public ToolCatalog(IEnumerable<McpServerTool> tools)
     {
         // Tools a host adds through AddAlpaconMcp's extend hook (test-only hosts: conformance fixtures, probes) belong
         // to no toolset: they stay outside the catalogue, so --toolsets, --read-only and confirmations leave them alone.
-        All = [.. tools.Select(t => tags.TryOf(t) is { } toolset ? new ToolInfo(toolset, t) : null).OfType<ToolInfo>()];
+        All = [.. tools.OfType<CatalogTool>().Select(t => new ToolInfo(t.Toolset, t))];
         _byName = All.ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
 
@@ -101,50 +203,18 @@ public sealed class ToolCatalog
     }
 
     /// <summary>
-    /// Registers every toolset of <see cref="Toolsets.All"/> and tags each tool with its toolset's name.
-    /// All are registered: <see cref="ToolPolicy"/> hides what <c>--toolsets</c> and <c>--read-only</c> exclude,
-    /// so a call to a hidden tool gets an explanation instead of "Unknown tool".
+    /// Registers every toolset of <see cref="Toolsets.All"/>. All are registered: <see cref="ToolPolicy"/> hides what
+    /// <c>--toolsets</c> and <c>--read-only</c> exclude, so a call to a hidden tool gets an explanation instead of
+    /// "Unknown tool".
     /// </summary>
     public static void RegisterToolsets(IMcpServerBuilder mcp, JsonSerializerOptions json)
     {
-        var tags = new ToolsetTags();
         var services = mcp.Services;
-        services.AddSingleton(tags);
         services.AddSingleton<ToolCatalog>();
         services.AddSingleton<ToolPolicy>();
+        ToolWarmup.Register(mcp);
         foreach (var toolset in Toolsets.All)
-        {
-            var first = services.Count;
-            toolset.Register(mcp, json);
-            for (var i = first; i < services.Count; i++)
-            {
-                if (services[i].ServiceType == typeof(McpServerTool))
-                    services[i] = tags.Tag(services[i], toolset.Name);
-            }
-        }
-    }
-}
-
-/// <summary>Which toolset registered each tool instance (recorded as the SDK's tool singletons are created).</summary>
-public sealed class ToolsetTags
-{
-    private readonly ConcurrentDictionary<McpServerTool, string> _toolsets = new();
-
-    /// <summary>The toolset that registered <paramref name="tool"/>, or null for a tool the host added itself (not through <see cref="Toolsets.All"/>).</summary>
-    public string? TryOf(McpServerTool tool) => _toolsets.GetValueOrDefault(tool);
-
-    /// <summary>Wraps a tool registration so the created tool is recorded under <paramref name="toolset"/>.</summary>
-    internal ServiceDescriptor Tag(ServiceDescriptor descriptor, string toolset)
-    {
-        Func<IServiceProvider, object> create = descriptor.ImplementationFactory
-            ?? (descriptor.ImplementationInstance is { } instance ? _ => instance
-            : throw new InvalidOperationException($"Toolset '{toolset}' registers a tool in a way the catalogue cannot tag ({descriptor})."));
-        return new ServiceDescriptor(typeof(McpServerTool), services =>
-        {
-            var tool = (McpServerTool)create(services);
-            _toolsets[tool] = toolset;
-            return tool;
-        }, descriptor.Lifetime);
+            toolset.Register(services, toolset.Name, json);
     }
 }
 

@@ -31,6 +31,27 @@ public sealed class ToolPolicyTests(EmulatorFixture emulator)
     }
 
     [Fact]
+    public void CatalogTool_IsFiledUnderItsName_AndBuiltOnFirstUse_Once()
+    {
+        var built = 0;
+        var tool = new CatalogTool("servers", "servers_list", () =>
+        {
+            built++;
+            return Catalog.Find("servers_list")!.Tool;
+        });
+        var collection = new McpServerPrimitiveCollection<McpServerTool> { tool };
+        Assert.True(collection.TryGetPrimitive("servers_list", out _));
+        Assert.Equal(0, built); // filing the tool (what the server does at start-up) does not build it
+
+        Assert.Equal("servers_list", tool.ProtocolTool.Name);
+        Assert.NotEmpty(tool.Metadata);
+        Assert.Equal(1, built);
+
+        var misnamed = new CatalogTool("servers", "server_list", () => Catalog.Find("servers_list")!.Tool);
+        Assert.Contains("built as 'servers_list'", Assert.Throws<InvalidOperationException>(() => misnamed.ProtocolTool).Message);
+    }
+
+    [Fact]
     public async Task NoOptions_ListsTheWholeCatalog()
     {
         await using var c = await ConnectAsync(emulator);
