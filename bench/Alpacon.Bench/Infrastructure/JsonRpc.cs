@@ -20,6 +20,8 @@ public static class JsonRpc
 
     public const string Initialized = """{"jsonrpc":"2.0","method":"notifications/initialized"}""";
 
+    public static string ListTools(int id) => $$"""{"jsonrpc":"2.0","id":{{id}},"method":"tools/list"}""";
+
     public static string CallTool(int id, string tool, string argumentsJson) =>
         $$$"""{"jsonrpc":"2.0","id":{{{id}}},"method":"tools/call","params":{"name":"{{{tool}}}","arguments":{{{argumentsJson}}}}}""";
 

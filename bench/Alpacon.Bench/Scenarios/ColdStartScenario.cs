@@ -33,6 +33,7 @@ public sealed class ColdStartScenario : IScenario
         var times = cases.ToDictionary(c => c.Case, _ => new List<double>());
         var rss = cases.ToDictionary(c => c.Case, _ => new List<double>());
         var cpu = cases.ToDictionary(c => c.Case, _ => new List<double>());
+        var toolsList = cases.ToDictionary(c => c.Case, _ => new List<double>());
         var o = context.Options;
         for (var round = -o.ColdWarmups; round < o.ColdRuns; round++)
         {
@@ -40,10 +41,12 @@ public sealed class ColdStartScenario : IScenario
             for (var k = 0; k < cases.Length; k++)
             {
                 var artifact = cases[(k + Math.Max(round, 0)) % cases.Length].Case;
-                var (ms, mib, cpuMs) = await StartOnceAsync(context, artifact, emulator.BaseUrl, cancellationToken).ConfigureAwait(false);
+                var (ms, mib, cpuMs, listMs) = await StartOnceAsync(context, artifact, emulator.BaseUrl, cancellationToken).ConfigureAwait(false);
                 if (round < 0)
                     continue;
                 times[artifact].Add(ms);
+                if (listMs is { } l)
+                    toolsList[artifact].Add(l);
                 rss[artifact].Add(mib);
                 cpu[artifact].Add(cpuMs);
             }
@@ -56,9 +59,11 @@ public sealed class ColdStartScenario : IScenario
         {
             Method = $"Spawn the process from an empty working directory, write the `initialize` request (protocol {JsonRpc.ProtocolVersion}) to its stdin at once, stop the clock at the first line on stdout. " +
                 $"{o.ColdRuns} measured starts per variant after {o.ColdWarmups} warm-up rounds; the variants take turns. The floor is a hello-world .NET program that reads one line and answers one line " +
-                "(`bench/Alpacon.Bench.Floor`), on the same runtime: each server build is compared with it. RSS is VmRSS right after the response; CPU is the user + system time the process had used by then " +
+                "(`bench/Alpacon.Bench.Floor`), on the same runtime: each server build is compared with it. " +
+                "For the servers the clock then goes on through `notifications/initialized` and `tools/list` to its response (\"to tools/list\", from the spawn): the tools' input schemas are built " +
+                "after `initialize` is answered, so this is when a client has the whole catalogue. RSS is VmRSS right after the response; CPU is the user + system time the process had used by then " +
                 "(10 ms ticks; it does not count time spent waiting for a core, so it moves less with the machine's load than the wall time does, and it can exceed the wall time when threads run in parallel).",
-            Table = new MarkdownTable("variant", "command", "n", "median", "p95", "min", "baseline", "ratio", "above floor", "CPU to initialize", "RSS after initialize") { TextColumns = 2 },
+            Table = new MarkdownTable("variant", "command", "n", "median", "p95", "min", "baseline", "ratio", "above floor", "to tools/list", "CPU to initialize", "RSS after initialize") { TextColumns = 2 },
         };
         foreach (var (artifact, floor) in cases)
         {
@@ -75,6 +80,7 @@ public sealed class ColdStartScenario : IScenario
                 floor is { } fl ? context.Builds.Launch(fl).Label : "(floor)",
                 Fmt.Ratio(s.Median / floorMedian),
                 double.IsNaN(floorMedian) ? "-" : Fmt.Ms(s.Median - floorMedian),
+                toolsList[artifact].Count > 0 ? Fmt.Ms(new Stats(toolsList[artifact]).Median) : "-",
                 Fmt.Ms(new Stats(cpu[artifact]).Median),
                 Fmt.MiB(new Stats(rss[artifact]).Median));
         }
@@ -83,7 +89,7 @@ public sealed class ColdStartScenario : IScenario
         return report;
     }
 
-    private static async Task<(double Ms, double RssMiB, double CpuMs)> StartOnceAsync(BenchContext context, Artifact artifact, Uri api, CancellationToken cancellationToken)
+    private static async Task<(double Ms, double RssMiB, double CpuMs, double? ToolsListMs)> StartOnceAsync(BenchContext context, Artifact artifact, Uri api, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -104,9 +110,15 @@ public sealed class ColdStartScenario : IScenario
             var ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var memory = Memory.Of(child.Pid);
             var cpuMs = CpuTime.Of(child.Pid);
-            if (artifact is not (Artifact.FloorFdd or Artifact.FloorAot))
-                JsonRpc.CheckInitialize(line);
-            return (ms, memory.RssMiB, cpuMs);
+            if (artifact is Artifact.FloorFdd or Artifact.FloorAot)
+                return (ms, memory.RssMiB, cpuMs, null);
+            JsonRpc.CheckInitialize(line);
+            await child.SendLineAsync(JsonRpc.Initialized, timeout.Token).ConfigureAwait(false);
+            await child.SendLineAsync(JsonRpc.ListTools(2), timeout.Token).ConfigureAwait(false);
+            var list = await child.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            if (JsonRpc.IdOf(list) != 2 || !list.Contains("\"servers_list\"", StringComparison.Ordinal))
+                throw new BenchException($"{context.Builds.Launch(artifact).Display} answered tools/list with: {list[..Math.Min(300, list.Length)]}");
+            return (ms, memory.RssMiB, cpuMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
     }
 }
