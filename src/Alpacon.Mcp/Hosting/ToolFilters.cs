@@ -82,6 +82,9 @@ public static class ToolFilters
 
         if (tool.Destructive && !tool.SelfConfirming)
         {
+            // Never ask the user to approve a call that would be refused anyway.
+            if (ArgumentValidation.Check(tool.Protocol, arguments) is { } invalid)
+                return (ToolResult.Error(invalid), "refused (invalid arguments)");
             var confirmation = services.GetRequiredService<Confirmation>();
             ConfirmationResult answer;
             try

@@ -74,6 +74,17 @@ public sealed class ConfirmationPolicyTests(EmulatorFixture emulator)
     }
 
     [Fact]
+    public async Task Destructive_InvalidArguments_AreRefusedBeforeTheUserIsAsked()
+    {
+        var asked = new List<ElicitRequestParams>();
+        await using var c = await ConnectAsync(emulator, protocolVersion: HostProtocol, handlers: Answering(asked, "accept"));
+        var body = Error(await c.CallAsync("auth_remove_token", new() { ["region"] = "ap1" }));
+
+        Assert.Contains("'workspace' is required", (string?)body["message"]);
+        Assert.Empty(asked);
+    }
+
+    [Fact]
     public async Task Destructive_Auto_ClientCannotAsk_GoesAhead()
     {
         await using var c = await ConnectAsync(emulator, protocolVersion: HostProtocol);
