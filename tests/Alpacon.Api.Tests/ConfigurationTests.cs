@@ -50,6 +50,39 @@ public sealed class ConfigurationTests : IDisposable
     }
 
     [Fact]
+    public void NewTokenWithoutUrl_KeepsThePinnedUrl_InFileAndMemory()
+    {
+        var path = PathOf("token.json");
+        File.WriteAllText(path, """{"ap1":{"lab":{"token":"alpat-old","url":"https://alpacon.lab.example"}}}""");
+        var file = new FileTokenStore(path);
+        file.Set("ap1", "lab", "alpat-new", null);
+        Assert.Equal([new TokenEntry("ap1", "lab", "alpat-new", "https://alpacon.lab.example")], file.Load());
+        file.Set("ap1", "lab", "alpat-newer", "https://moved.example");
+        Assert.Equal([new TokenEntry("ap1", "lab", "alpat-newer", "https://moved.example")], file.Load());
+
+        var memory = new MemoryTokenStore([new TokenEntry("ap1", "lab", "alpat-old", "https://alpacon.lab.example")]);
+        memory.Set("ap1", "lab", "alpat-new", null);
+        Assert.Equal([new TokenEntry("ap1", "lab", "alpat-new", "https://alpacon.lab.example")], memory.Load());
+    }
+
+    [Fact]
+    public void LayeredStore_KeepsItsOwnWorkspacesInMemory_AndWritesTheOthersThrough()
+    {
+        var path = PathOf("token.json");
+        var store = new LayeredTokenStore(new MemoryTokenStore([new TokenEntry("ap1", "sandbox", "alpat-sandbox", "http://127.0.0.1:1")]), new FileTokenStore(path));
+        store.Set("ap1", "acme", "alpat-acme", null);
+        store.Set("ap1", "sandbox", "alpat-sandbox-2", null);
+
+        Assert.Equal(path, store.FilePath);
+        Assert.Equal("""{"ap1":{"acme":"alpat-acme"}}""", File.ReadAllText(path).ReplaceLineEndings("").Replace(" ", ""));
+        var all = new WorkspaceDirectory(store, new Dictionary<string, string>()).All();
+        Assert.Equal([("acme", TokenSource.File), ("sandbox", TokenSource.Sandbox)], all.Select(t => (t.Workspace, t.Source)));
+        Assert.Equal("http://127.0.0.1:1/", all.Single(t => t.Workspace == "sandbox").BaseUrl.AbsoluteUri);
+        Assert.True(store.Remove("ap1", "acme"));
+        Assert.False(File.ReadAllText(path).Contains("acme", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void FileTokenStore_CreatesDirectoryPrivately()
     {
         var path = PathOf("new/.alpacon-mcp/token.json");
@@ -156,6 +189,15 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Throws<ConfigurationException>(() => directory.Resolve("ap1", null)); // two in ap1
         Assert.Throws<WorkspaceNotConfiguredException>(() => directory.Resolve("eu1", "acme"));
         Assert.Throws<ConfigurationException>(() => directory.Resolve("AP 1", "acme"));
+    }
+
+    [Fact]
+    public void Directory_EnvironmentTokenAlone_StillGoesToTheUrlPinnedInTheFile()
+    {
+        var store = new MemoryTokenStore([new TokenEntry("ap1", "lab", "alpat-file", "https://alpacon.lab.example")]);
+        var target = new WorkspaceDirectory(store, new Dictionary<string, string> { ["ALPACON_MCP_AP1_LAB_TOKEN"] = "alpat-env" }).Resolve("ap1", "lab");
+        Assert.Equal(("alpat-env", TokenSource.Environment, "https://alpacon.lab.example/"), (target.Token, target.Source, target.BaseUrl.AbsoluteUri));
+        Assert.True(target.UrlPinned);
     }
 
     [Theory]

@@ -91,7 +91,25 @@ public sealed class CliTests(EmulatorFixture emulator) : IDisposable
         var body = Success(await client.CallToolAsync("servers_list", new Dictionary<string, object?>()));
         Assert.Equal("sandbox", (string?)body["workspace"]);
         Assert.Equal(24, body["data"]!.AsArray().Count);
-        Assert.False(File.Exists(Path.Combine(_home, ".alpacon-mcp", "token.json")));
+        var file = Path.Combine(_home, ".alpacon-mcp", "token.json");
+        Assert.False(File.Exists(file));
+
+        // A token the assistant stores for a real workspace is kept in the token file, and usable at once.
+        var set = Success(await client.CallToolAsync("auth_set_token", new Dictionary<string, object?>
+        {
+            ["region"] = "ap1",
+            ["workspace"] = "acme",
+            ["token"] = EmulatorFixture.TestToken,
+            ["url"] = emulator.BaseUrl.AbsoluteUri,
+        }));
+        Assert.Equal(file, (string?)set["data"]!["store"]);
+        Assert.True((bool)set["data"]!["verified"]!);
+        Assert.Contains("started on the sandbox", (string?)set["data"]!["note"]);
+        Assert.Contains("\"acme\"", File.ReadAllText(file));
+        Assert.DoesNotContain("sandbox", File.ReadAllText(file));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.Equal("acme", (string?)Success(await client.CallToolAsync("servers_list", new Dictionary<string, object?> { ["workspace"] = "acme" }))["workspace"]);
+        Assert.Equal("sandbox", (string?)Success(await client.CallToolAsync("servers_list", new Dictionary<string, object?> { ["workspace"] = "sandbox" }))["workspace"]);
     }
 
     [Fact]

@@ -63,7 +63,10 @@ public static class TokenFile
         return entries;
     }
 
-    /// <summary>Sets one entry in a parsed file, keeping the string form unless a URL is pinned.</summary>
+    /// <summary>
+    /// Sets one entry in a parsed file, keeping the string form unless a URL is pinned. A URL pinned before is kept
+    /// when <paramref name="url"/> is null: a new token for a self-hosted workspace must not re-point it at the SaaS host.
+    /// </summary>
     public static void SetEntry(JsonObject root, string region, string workspace, string token, string? url)
     {
         if (root[region] is not JsonObject workspaces)
@@ -71,6 +74,7 @@ public static class TokenFile
             workspaces = [];
             root[region] = workspaces;
         }
+        url ??= (workspaces[workspace] as JsonObject)?["url"] is JsonValue pinned && pinned.TryGetValue(out string? kept) ? kept : null;
         workspaces[workspace] = url is null ? JsonValue.Create(token) : new JsonObject { ["token"] = token, ["url"] = url };
     }
 

@@ -15,6 +15,9 @@ public interface ITokenStore
 
     /// <summary>Removes an entry; false when there was none.</summary>
     bool Remove(string region, string workspace);
+
+    /// <summary>Where <paramref name="entry"/>, one of <see cref="Load"/>'s, comes from.</summary>
+    TokenSource SourceOf(TokenEntry entry) => FilePath is null ? TokenSource.Sandbox : TokenSource.File;
 }
 
 /// <summary>Tokens held in memory only: the sandbox, and tests.</summary>
@@ -35,8 +38,9 @@ public sealed class MemoryTokenStore(IEnumerable<TokenEntry>? seed = null) : ITo
     {
         lock (_gate)
         {
+            var pinned = url ?? _entries.FirstOrDefault(e => e.Region == region && e.Workspace == workspace)?.Url;
             _entries.RemoveAll(e => e.Region == region && e.Workspace == workspace);
-            _entries.Add(new TokenEntry(region, workspace, token, url));
+            _entries.Add(new TokenEntry(region, workspace, token, pinned));
         }
     }
 
@@ -45,6 +49,45 @@ public sealed class MemoryTokenStore(IEnumerable<TokenEntry>? seed = null) : ITo
         lock (_gate)
             return _entries.RemoveAll(e => e.Region == region && e.Workspace == workspace) > 0;
     }
+}
+
+/// <summary>
+/// Some workspaces in memory, every other one in another store: what a server that fell back to the sandbox
+/// serves, so the sandbox stays in memory while a token the assistant stores for a real workspace is kept in the
+/// token file rather than lost when the server stops.
+/// </summary>
+public sealed class LayeredTokenStore : ITokenStore
+{
+    private readonly MemoryTokenStore _memory;
+    private readonly ITokenStore _persistent;
+    private readonly HashSet<(string Region, string Workspace)> _inMemory;
+
+    public LayeredTokenStore(MemoryTokenStore memory, ITokenStore persistent)
+    {
+        _memory = memory;
+        _persistent = persistent;
+        _inMemory = [.. memory.Load().Select(e => (e.Region, e.Workspace))];
+    }
+
+    public string? FilePath => _persistent.FilePath;
+
+    public IReadOnlyList<TokenEntry> Load() => [.. _memory.Load(), .. _persistent.Load().Where(e => !InMemory(e.Region, e.Workspace))];
+
+    public void Set(string region, string workspace, string token, string? url)
+    {
+        if (InMemory(region, workspace))
+            _memory.Set(region, workspace, token, url);
+        else
+            _persistent.Set(region, workspace, token, url);
+    }
+
+    public bool Remove(string region, string workspace) =>
+        InMemory(region, workspace) ? _memory.Remove(region, workspace) : _persistent.Remove(region, workspace);
+
+    public TokenSource SourceOf(TokenEntry entry) =>
+        InMemory(entry.Region, entry.Workspace) ? ((ITokenStore)_memory).SourceOf(entry) : _persistent.SourceOf(entry);
+
+    private bool InMemory(string region, string workspace) => _inMemory.Contains((region, workspace));
 }
 
 /// <summary>

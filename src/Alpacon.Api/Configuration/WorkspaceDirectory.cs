@@ -14,13 +14,12 @@ public sealed class WorkspaceDirectory(ITokenStore store, IReadOnlyDictionary<st
     public IReadOnlyList<WorkspaceTarget> All()
     {
         var merged = new Dictionary<(string Region, string Workspace), WorkspaceTarget>();
-        foreach (var entry in store.Load())
-        {
-            var source = store.FilePath is null ? TokenSource.Sandbox : TokenSource.File;
-            merged[(entry.Region, entry.Workspace)] = Target(entry.Region, entry.Workspace, entry.Token, entry.Url, source);
-        }
+        var stored = store.Load();
+        foreach (var entry in stored)
+            merged[(entry.Region, entry.Workspace)] = Target(entry.Region, entry.Workspace, entry.Token, entry.Url, store.SourceOf(entry));
+        // A token from the environment still goes to the URL pinned in the file, unless _URL says otherwise.
         foreach (var (region, workspace, token) in EnvironmentTokens())
-            merged[(region, workspace)] = Target(region, workspace, token, null, TokenSource.Environment);
+            merged[(region, workspace)] = Target(region, workspace, token, stored.FirstOrDefault(e => e.Region == region && e.Workspace == workspace)?.Url, TokenSource.Environment);
         return [.. merged.Values.OrderBy(t => t.Region, StringComparer.Ordinal).ThenBy(t => t.Workspace, StringComparer.Ordinal)];
     }
 

@@ -183,6 +183,7 @@ public static class Program
     /// <summary>The token store to serve from: the user's token file, or the sandbox when asked for or when nothing is configured.</summary>
     public static async Task<(ITokenStore Store, Sandbox? Sandbox)> OpenStoreAsync(ServerSettings settings)
     {
+        ITokenStore? tokenFile = null;
         if (!settings.Sandbox)
         {
             var store = new FileTokenStore(settings.Discovery.InUse.Path);
@@ -197,10 +198,12 @@ public static class Program
                 await Console.Error.WriteLineAsync($"alpacon-mcp: {e.Message}");
                 return (store, null);
             }
+            // Nothing configured: serve the sandbox, but keep a token the assistant stores (auth_set_token) in the file.
+            tokenFile = store;
             settings.Sandbox = settings.SandboxByDefault = true;
             await Console.Error.WriteLineAsync("alpacon-mcp: no Alpacon token is configured, so this is the SANDBOX (a simulated workspace). Run 'alpacon-mcp setup' or set ALPACON_MCP_<REGION>_<WORKSPACE>_TOKEN to connect a real workspace.");
         }
-        var sandbox = await Sandbox.StartAsync();
+        var sandbox = await Sandbox.StartAsync(tokenFile);
         return (sandbox.Store, sandbox);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Alpacon.Api.Auth;
 using Alpacon.Api.Configuration;
 using Alpacon.Api.Http;
+using Alpacon.Mcp.Hosting;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -10,7 +11,7 @@ namespace Alpacon.Mcp.Tools;
 
 /// <summary>Tokens per region and workspace, kept in the token file (or in memory in the sandbox).</summary>
 [McpServerToolType]
-public sealed class AuthTools(ToolRunner runner, WorkspaceDirectory workspaces, AuthClient auth)
+public sealed class AuthTools(ToolRunner runner, WorkspaceDirectory workspaces, AuthClient auth, ServerSettings settings)
 {
     [McpServerTool(Name = "auth_set_token", Title = "Set API token", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true)]
     [Description("Store the API token for a region and workspace (replacing any stored one), then check it against the API and say whether it works. The token is written to the token file with mode 0600 and never echoed back.")]
@@ -18,7 +19,7 @@ public sealed class AuthTools(ToolRunner runner, WorkspaceDirectory workspaces, 
         [Description("Region name: ap1, us1, eu1, or another with a pinned url.")] string region,
         [Description("Workspace name (the slug in https://<workspace>.<region>.alpacon.io).")] string workspace,
         [Description("API token from the Alpacon console (alpat-…).")] string token,
-        [Description("Optional base URL to pin for this workspace (self-hosted or renamed workspaces).")] string? url = null,
+        [Description("Optional base URL to pin for this workspace (self-hosted or renamed workspaces). When omitted, a URL pinned before is kept.")] string? url = null,
         [Description("Check the token against the API after storing it (default true).")] bool verify = true,
         CancellationToken cancellationToken = default) =>
         runner.RunLocalAsync(async ct =>
@@ -44,6 +45,8 @@ public sealed class AuthTools(ToolRunner runner, WorkspaceDirectory workspaces, 
             };
             if (target.Source == TokenSource.Environment)
                 data["note"] = $"{WorkspaceDirectory.VariableName(reg, ws, "TOKEN")} is set in the environment and takes precedence over the stored token.";
+            else if (settings.SandboxByDefault && target.Source == TokenSource.File)
+                data["note"] = $"This server started on the sandbox because no token was configured. It can use {reg}/{ws} now (pass workspace='{ws}'); from its next start it serves the configured workspaces instead of the sandbox.";
             if (verify)
             {
                 var check = new WorkspaceTarget(reg, ws, target.BaseUrl, key, TokenSource.File, target.UrlPinned);
