@@ -157,6 +157,9 @@ internal sealed class ToolWarmup(IEnumerable<McpServerTool> tools, ILogger<ToolW
                     logger.LogError(e, "Building tool {Tool} failed", tool.Name);
                 }
             }
+            // Building the schemas is the one burst of garbage in the server's life (about 15 MB under NativeAOT);
+            // without this the heap kept it committed, and the idle server used 59 MB instead of 42 MB.
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         });
     }
 
