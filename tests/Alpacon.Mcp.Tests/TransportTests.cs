@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Alpacon.Emulator.Core;
 using Alpacon.Mcp.Tests.Infrastructure;
 using static Alpacon.Mcp.Tests.Infrastructure.McpHarness;
@@ -52,9 +53,37 @@ public sealed class TransportTests(EmulatorFixture emulator)
     [Fact]
     public async Task Stdio_WritesNothingButProtocolOnStdout_AndLogsToStderr()
     {
-        // The SDK client would fail to parse any stray stdout line; a failing call proves the server still answers.
-        await using var c = await ConnectAsync(emulator, Transport.Stdio, HostProtocol);
-        Error(await c.CallAsync("server_get", new() { ["server_id"] = "bad" }));
-        Success(await c.CallAsync("servers_list"));
+        // A raw process, not the SDK client: the client skips stray stdout lines, which other hosts choke on.
+        var env = new Dictionary<string, string>
+        {
+            ["HOME"] = Path.GetTempPath(),
+            ["ALPACON_MCP_AP1_ACME_TOKEN"] = EmulatorFixture.TestToken,
+            ["ALPACON_MCP_AP1_ACME_URL"] = emulator.BaseUrl.AbsoluteUri,
+        };
+        await using var server = ServerProcess.StartStdio(env, "--log-level", "trace");
+        var input = new StreamWriter(server.Input) { AutoFlush = true, NewLine = "\n" };
+        var output = new StreamReader(server.Output);
+        await input.WriteLineAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"" + HostProtocol + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+        await input.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        await input.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"server_get","arguments":{"server_id":"bad"}}}""");
+        await input.WriteLineAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"servers_list","arguments":{}}}""");
+
+        var answered = new HashSet<long>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (answered.Count < 3)
+        {
+            var line = await output.ReadLineAsync(deadline.Token) ?? throw new InvalidOperationException("stdout closed early:\n" + string.Join("\n", server.Log));
+            var message = JsonNode.Parse(line)!.AsObject(); // any non-JSON line fails here
+            Assert.Equal("2.0", (string?)message["jsonrpc"]);
+            if (message["id"] is { } id)
+                answered.Add((long)id);
+        }
+        Assert.Equal([1, 2, 3], answered.Order());
+
+        input.Close(); // stdin closed: the server stops
+        Assert.Equal(0, await server.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Null(await output.ReadLineAsync()); // nothing more on stdout, not even at shutdown
+        Assert.Contains(server.Log, l => l.Contains("Tool call servers_list", StringComparison.Ordinal) && l.Contains("success", StringComparison.Ordinal));
+        Assert.Contains(server.Log, l => l.Contains("Tool call server_get", StringComparison.Ordinal));
     }
 }
