@@ -29,7 +29,7 @@ public static class CallCommand
             throw new UsageException("call needs a tool name: alpacon-mcp call TOOL key=value ... (alpacon-mcp tools lists them).");
         var settings = line.Settings;
         if (!line.Options.ContainsKey("log-level"))
-            settings.LogLevel = LogLevel.Warning; // the result goes to stdout; keep stderr for problems
+            settings.ConsoleLogLevel = LogLevel.Warning; // the result goes to stdout; keep stderr for problems
 
         var name = line.Positionals[0];
         var (store, sandbox) = await Program.OpenStoreAsync(settings).ConfigureAwait(false);

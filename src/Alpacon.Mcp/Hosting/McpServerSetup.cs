@@ -89,6 +89,7 @@ public static class McpServerSetup
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        logging.AddFilter<ConsoleLoggerProvider>(null, settings.ConsoleLogLevel);
         if (settings.LogFile is { } file)
             logging.AddProvider(new FileLoggerProvider(file));
     }

@@ -27,6 +27,9 @@ public sealed class ServerSettings
 
     public LogLevel LogLevel { get; set; } = LogLevel.Information;
 
+    /// <summary>The least a line needs to reach stderr; <c>call</c> raises it so stderr keeps problems only, while a --log-file still gets every call.</summary>
+    public LogLevel ConsoleLogLevel { get; set; } = LogLevel.Trace;
+
     /// <summary><c>--log-file</c>: a file that receives the log too (created with mode 0600, appended to).</summary>
     public string? LogFile { get; set; }
 

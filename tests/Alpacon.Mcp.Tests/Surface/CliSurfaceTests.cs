@@ -220,10 +220,11 @@ public sealed class CliSurfaceTests(EmulatorFixture emulator) : IDisposable
     public async Task LogFile_IsCreated0600_WithOneLinePerToolCall_AndNoArgumentValues()
     {
         var log = Path.Combine(_home, "logs", "alpacon-mcp.log");
-        var outcome = await Run("--sandbox", "--log-file", log, "--log-level", "info", "call", "auth_set_token",
+        var outcome = await Run("--sandbox", "--log-file", log, "call", "auth_set_token",
             "region=ap1", "workspace=extra", "token=alpat-LEAKCHECK-0123456789", "verify=false");
 
         Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("", outcome.StandardError); // the call's line goes to the file; stderr keeps problems only
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(log));
         var text = File.ReadAllText(log);
         Assert.Matches(@"info Alpacon\.Mcp\.ToolCalls: Tool call auth_set_token \[ap1/extra\]: success in \d+ ms", text);
