@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing.Template;
 
 namespace Alpacon.Emulator.Core;
 
@@ -78,13 +79,29 @@ public static class Api
 
     public static Task Forbidden(HttpContext ctx) => Detail(ctx, StatusCodes.Status403Forbidden, "You do not have permission to perform this action.");
 
-    /// <summary>Unknown routes answer with an HTML page, as the real server's front end may.</summary>
+    /// <summary>
+    /// Unknown routes answer with an HTML page, as the real server's front end may. A known route called with the
+    /// wrong verb lands here too (the fallback outranks routing's own 405): it gets DRF's
+    /// <c>405 {"detail":"Method \"PUT\" not allowed."}</c>.
+    /// </summary>
     public static async Task NotFoundPage(HttpContext ctx)
     {
+        if (ctx.Request.Path.StartsWithSegments("/api") && RouteExists(ctx))
+        {
+            await Detail(ctx, StatusCodes.Status405MethodNotAllowed, $"Method \"{ctx.Request.Method}\" not allowed.").ConfigureAwait(false);
+            return;
+        }
         ctx.Response.StatusCode = StatusCodes.Status404NotFound;
         ctx.Response.ContentType = "text/html; charset=utf-8";
         await ctx.Response.WriteAsync("<!doctype html><html><head><title>Not Found</title></head><body><h1>Not Found</h1><p>The requested resource was not found on this server.</p></body></html>", ctx.RequestAborted);
     }
+
+    /// <summary>Whether an endpoint other than the fallback matches the request's path, whatever its verb.</summary>
+    private static bool RouteExists(HttpContext ctx) =>
+        ctx.RequestServices.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && !raw.Contains("{*", StringComparison.Ordinal))
+            .Any(e => new TemplateMatcher(TemplateParser.Parse(e.RoutePattern.RawText!), []).TryMatch(ctx.Request.Path, []));
 
     /// <summary>
     /// Writes one page of <paramref name="items"/>: <c>{count, current, next, previous, last, results}</c> with page numbers,

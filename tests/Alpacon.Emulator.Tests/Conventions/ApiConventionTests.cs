@@ -61,6 +61,16 @@ public sealed class ApiConventionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WrongVerb_Is405WithDrfDetail()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, "/api/servers/servers/");
+        request.Headers.TryAddWithoutValidation("Authorization", $"token=\"{Seed.AdminToken}\"");
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("Method \"PUT\" not allowed.", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["detail"]);
+    }
+
+    [Fact]
     public async Task Pagination_Defaults15_PageNumbersNotUrls()
     {
         var (_, first, _) = await GetAsync("/api/servers/servers/");
