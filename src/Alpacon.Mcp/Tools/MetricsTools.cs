@@ -267,11 +267,21 @@ public sealed class MetricsTools(ToolRunner runner, MetricsClient metrics, Syste
     /// <summary>The device to chart when none was named: the partition mounted at /, else the first device with metrics.</summary>
     private async Task<(string? Device, string? Partition, string How)> DiscoverDiskAsync(WorkspaceTarget ws, string id, Task<JsonArray> partitions, CancellationToken ct)
     {
-        if (SystemInfoClient.RootPartition(await partitions.ConfigureAwait(false))?["name"]?.ToString() is { Length: > 0 } root)
-            return (root, null, "the partition mounted at / (from /api/proc/partitions/)");
+        var why = "no partition is reported as mounted at /";
+        try
+        {
+            if (SystemInfoClient.RootPartition(await partitions.ConfigureAwait(false))?["name"]?.ToString() is { Length: > 0 } root)
+                return (root, null, "the partition mounted at / (from /api/proc/partitions/)");
+        }
+        catch (AlpaconApiException e) when (e.StatusCode is not (HttpStatusCode.Unauthorized or null))
+        {
+            // The partition list is only a hint (a token ACL may not cover /api/proc/, the call may fail): the
+            // device list of the metrics API still names a disk to chart.
+            why = $"the partition list could not be read: {e.Message}";
+        }
         var devices = await metrics.DiskDevicesAsync(ws, id, ct).ConfigureAwait(false);
         return devices.Count > 0
-            ? (devices[0], null, "the first device with disk metrics (no partition is reported as mounted at /)")
+            ? (devices[0], null, $"the first device with disk metrics ({why})")
             : throw new AlpaconApiException($"Server {id} reports no disk with usage metrics and no partition mounted at /.", HttpStatusCode.NotFound);
     }
 

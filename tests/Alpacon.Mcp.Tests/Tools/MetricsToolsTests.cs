@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Alpacon.Emulator.Core;
+using Alpacon.Emulator.Faults;
 using Alpacon.Emulator.Metrics;
 using Alpacon.Mcp.Tests.Infrastructure;
 using static Alpacon.Mcp.Tests.Infrastructure.McpHarness;
@@ -166,6 +167,20 @@ public sealed class MetricsToolsTests(EmulatorFixture emulator)
         Assert.Equal("/dev/sda1", (string?)data["device"]);
         Assert.Contains("first device", (string?)data["discovered"]);
         Assert.Equal(73, (int?)data["stats"]!["samples"]);
+    }
+
+    [Fact]
+    public async Task GetDiskUsage_PartitionListRefused_FallsBackToTheFirstDevice()
+    {
+        await using var c = await ConnectAsync(emulator);
+        using var refused = emulator.Emulator.Faults.Add(new FaultRule(FaultKind.ServerError, "/api/proc/partitions/") { Status = 403 });
+        var before = emulator.Emulator.Journal.Elapsed;
+        var body = Success(await c.CallAsync("get_disk_usage", new() { ["server_id"] = Db01 }));
+
+        Assert.Equal(403, Assert.Single(Since(before, "/api/proc/partitions/")).Status);
+        Assert.Single(Since(before, "/api/metrics/realtime/disk-usage/device/"));
+        Assert.Equal("/dev/nvme0n1p2", Assert.Single(Since(before, "/api/metrics/realtime/disk-usage/")).QueryValue("device")); // db-01's first device with metrics
+        Assert.Contains("partition list could not be read", (string?)body["data"]!["discovered"]);
     }
 
     [Fact]
