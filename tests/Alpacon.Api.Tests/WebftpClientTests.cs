@@ -85,6 +85,55 @@ public class WebftpClientTests
     }
 
     [Fact]
+    public async Task UploadAsync_TriggerAnswers503_IsSentOnce_AndSaysTheOutcomeIsUnknown()
+    {
+        var (client, stub) = Create();
+        stub.Respond(HttpStatusCode.Created, Upload()).Respond(HttpStatusCode.OK, "")
+            .Respond(HttpStatusCode.ServiceUnavailable, """{"detail":"Service temporarily unavailable."}""")
+            .Respond(HttpStatusCode.OK, """{"success":true,"message":"done"}""");
+
+        var e = await Assert.ThrowsAsync<WebftpException>(() => client.UploadAsync(Target, File, new MemoryStream([1]), 1));
+
+        // A GET, yet never retried: the first attempt may have started the transfer.
+        Assert.Single(stub.Requests, r => r.Request.RequestUri!.AbsolutePath == "/api/webftp/uploads/u1/upload/");
+        Assert.DoesNotContain(stub.Requests, r => r.Request.RequestUri!.AbsolutePath.EndsWith("/status/", StringComparison.Ordinal));
+        Assert.Equal((TransferFailure.Trigger, HttpStatusCode.ServiceUnavailable, "u1", "c1"), (e.Failure, e.StatusCode, e.TransferId, e.Command));
+        Assert.True(WebftpException.IsOutcomeUnknown(e));
+        Assert.Contains("503", e.Message);
+        Assert.Contains("not retried", e.Message);
+    }
+
+    [Fact]
+    public async Task UploadAsync_TriggerConnectionReset_IsSentOnce()
+    {
+        var (client, stub) = Create();
+        stub.Respond(HttpStatusCode.Created, Upload()).Respond(HttpStatusCode.OK, "")
+            .Respond(_ => throw new HttpRequestException("Connection reset by peer"))
+            .Respond(HttpStatusCode.OK, "{}");
+
+        var e = await Assert.ThrowsAsync<WebftpException>(() => client.UploadAsync(Target, File, new MemoryStream([1]), 1));
+
+        Assert.Single(stub.Requests, r => r.Request.RequestUri!.AbsolutePath == "/api/webftp/uploads/u1/upload/");
+        Assert.Equal(TransferFailure.Trigger, e.Failure);
+        Assert.Null(e.StatusCode);
+        Assert.Contains("Connection reset", e.Message);
+    }
+
+    [Fact]
+    public async Task UploadAsync_TriggerRefusedWith403_SaysNothingWasWritten()
+    {
+        var (client, stub) = Create();
+        stub.Respond(HttpStatusCode.Created, Upload()).Respond(HttpStatusCode.OK, "")
+            .Respond(HttpStatusCode.Forbidden, """{"code":"api_token_acl_not_allowed"}""");
+
+        var e = await Assert.ThrowsAsync<WebftpException>(() => client.UploadAsync(Target, File, new MemoryStream([1]), 1));
+
+        Assert.Equal((TransferFailure.Trigger, HttpStatusCode.Forbidden, "api_token_acl_not_allowed"), (e.Failure, e.StatusCode, e.Code));
+        Assert.False(WebftpException.IsOutcomeUnknown(e));
+        Assert.Contains("nothing was written", e.Message);
+    }
+
+    [Fact]
     public async Task UploadAsync_NoUploadUrl_IsNoStorage_AndSendsNoBytes()
     {
         var (client, stub) = Create();

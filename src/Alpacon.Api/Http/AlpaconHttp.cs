@@ -21,6 +21,13 @@ public sealed class AlpaconHttp(HttpClient http)
     public Task<JsonNode?> GetAsync(WorkspaceTarget ws, string path, Query? query = null, CancellationToken cancellationToken = default) =>
         SendAsync(ws, HttpMethod.Get, path, query, null, cancellationToken);
 
+    /// <summary>
+    /// A GET that starts work on the server (WebFTP's upload trigger): sent exactly once, never retried, because a
+    /// failed attempt may still have started the work (<see cref="ResilienceHandler.StartsWork"/>).
+    /// </summary>
+    public Task<JsonNode?> GetStartingWorkAsync(WorkspaceTarget ws, string path, CancellationToken cancellationToken = default) =>
+        SendAsync(ws, HttpMethod.Get, path, null, null, startsWork: true, cancellationToken);
+
     public Task<JsonNode?> PostAsync(WorkspaceTarget ws, string path, JsonNode? body, CancellationToken cancellationToken = default) =>
         SendAsync(ws, HttpMethod.Post, path, null, body, cancellationToken);
 
@@ -101,9 +108,12 @@ public sealed class AlpaconHttp(HttpClient http)
         _ => ([], false),
     };
 
-    public async Task<JsonNode?> SendAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, CancellationToken cancellationToken)
+    public Task<JsonNode?> SendAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, CancellationToken cancellationToken) =>
+        SendAsync(ws, method, path, query, body, startsWork: false, cancellationToken);
+
+    private async Task<JsonNode?> SendAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, bool startsWork, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(ws, method, path, query, body, cancellationToken).ConfigureAwait(false);
+        using var response = await SendCoreAsync(ws, method, path, query, body, cancellationToken, startsWork).ConfigureAwait(false);
         using var document = await ReadJsonAsync(method, path, response, cancellationToken).ConfigureAwait(false);
         return document is null ? null : ToNode(document.RootElement);
     }
@@ -125,9 +135,11 @@ public sealed class AlpaconHttp(HttpClient http)
     };
 
     /// <summary>Sends one request; a non-2xx answer becomes an <see cref="AlpaconApiException"/>.</summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, CancellationToken cancellationToken, bool startsWork = false)
     {
         using var request = new HttpRequestMessage(method, Url(ws, path, query));
+        if (startsWork)
+            request.Options.Set(ResilienceHandler.StartsWork, true);
         Authorize(request, ws.Token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)

@@ -108,9 +108,29 @@ public sealed class WebftpClient(AlpaconHttp http, PresignedStorage storage, Web
             (e.TransferId, e.Command) = (id, command);
             throw;
         }
-        await http.GetAsync(ws, $"{UploadsPath}{id}/upload/", cancellationToken: cancellationToken).ConfigureAwait(false);
+        await TriggerAsync(ws, id, command, target.Path, cancellationToken).ConfigureAwait(false);
         var status = await WaitForStatusAsync(ws, $"{UploadsPath}{id}/status/", options.UploadWait(length), "write", target.Path, id, command, cancellationToken).ConfigureAwait(false);
         return new TransferResult(id, command, target.Path, digest.Bytes, digest.Sha256, Text(status["message"]));
+    }
+
+    /// <summary>
+    /// Asks the agent to fetch the stored object into place (§4.1 step 3). The trigger starts work although it is a GET,
+    /// so it is sent exactly once: after a 5xx, a timeout or a broken connection the server may have passed it on all
+    /// the same, and a second trigger could start a second transfer. The failure says whether the outcome is unknown.
+    /// </summary>
+    private async Task TriggerAsync(WorkspaceTarget ws, string id, string? command, string remotePath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await http.GetStartingWorkAsync(ws, $"{UploadsPath}{id}/upload/", cancellationToken).ConfigureAwait(false);
+        }
+        catch (AlpaconApiException e) when (e is not WebftpException)
+        {
+            var message = WebftpException.IsOutcomeUnknown(e)
+                ? $"The file is in object storage, but asking the agent to write it to {remotePath} failed, and whether the request reached the agent is unknown: {e.Message.TrimEnd('.')}. It was sent once and not retried, because a second request could start a second transfer."
+                : $"The file is in object storage, but the API refused to have the agent write it to {remotePath}, so nothing was written: {e.Message}";
+            throw new WebftpException(message, TransferFailure.Trigger, id, command, e.StatusCode, e.Code, e);
+        }
     }
 
     /// <summary>
