@@ -98,7 +98,7 @@ public class WebftpClientTests
         Assert.Single(stub.Requests, r => r.Request.RequestUri!.AbsolutePath == "/api/webftp/uploads/u1/upload/");
         Assert.DoesNotContain(stub.Requests, r => r.Request.RequestUri!.AbsolutePath.EndsWith("/status/", StringComparison.Ordinal));
         Assert.Equal((TransferFailure.Trigger, HttpStatusCode.ServiceUnavailable, "u1", "c1"), (e.Failure, e.StatusCode, e.TransferId, e.Command));
-        Assert.True(WebftpException.IsOutcomeUnknown(e));
+        Assert.True(e.OutcomeUnknown);
         Assert.Contains("503", e.Message);
         Assert.Contains("not retried", e.Message);
     }
@@ -129,7 +129,7 @@ public class WebftpClientTests
         var e = await Assert.ThrowsAsync<WebftpException>(() => client.UploadAsync(Target, File, new MemoryStream([1]), 1));
 
         Assert.Equal((TransferFailure.Trigger, HttpStatusCode.Forbidden, "api_token_acl_not_allowed"), (e.Failure, e.StatusCode, e.Code));
-        Assert.False(WebftpException.IsOutcomeUnknown(e));
+        Assert.False(e.OutcomeUnknown);
         Assert.Contains("nothing was written", e.Message);
     }
 

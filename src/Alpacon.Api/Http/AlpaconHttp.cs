@@ -23,10 +23,13 @@ public sealed class AlpaconHttp(HttpClient http)
 
     /// <summary>
     /// A GET that starts work on the server (WebFTP's upload trigger): sent exactly once, never retried, because a
-    /// failed attempt may still have started the work (<see cref="ResilienceHandler.StartsWork"/>).
+    /// failed attempt may still have started the work (<see cref="ResilienceHandler.StartsWork"/>). A 2xx is success and
+    /// its body is ignored (alpacon-api.md §2.8), so an unexpected body cannot turn work that started into a failure.
     /// </summary>
-    public Task<JsonNode?> GetStartingWorkAsync(WorkspaceTarget ws, string path, CancellationToken cancellationToken = default) =>
-        SendAsync(ws, HttpMethod.Get, path, null, null, startsWork: true, cancellationToken);
+    public async Task GetStartingWorkAsync(WorkspaceTarget ws, string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendCoreAsync(ws, HttpMethod.Get, path, null, null, cancellationToken, startsWork: true).ConfigureAwait(false);
+    }
 
     public Task<JsonNode?> PostAsync(WorkspaceTarget ws, string path, JsonNode? body, CancellationToken cancellationToken = default) =>
         SendAsync(ws, HttpMethod.Post, path, null, body, cancellationToken);
@@ -108,12 +111,9 @@ public sealed class AlpaconHttp(HttpClient http)
         _ => ([], false),
     };
 
-    public Task<JsonNode?> SendAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, CancellationToken cancellationToken) =>
-        SendAsync(ws, method, path, query, body, startsWork: false, cancellationToken);
-
-    private async Task<JsonNode?> SendAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, bool startsWork, CancellationToken cancellationToken)
+    public async Task<JsonNode?> SendAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, CancellationToken cancellationToken)
     {
-        using var response = await SendCoreAsync(ws, method, path, query, body, cancellationToken, startsWork).ConfigureAwait(false);
+        using var response = await SendCoreAsync(ws, method, path, query, body, cancellationToken).ConfigureAwait(false);
         using var document = await ReadJsonAsync(method, path, response, cancellationToken).ConfigureAwait(false);
         return document is null ? null : ToNode(document.RootElement);
     }

@@ -126,7 +126,7 @@ public sealed class WebftpClient(AlpaconHttp http, PresignedStorage storage, Web
         }
         catch (AlpaconApiException e) when (e is not WebftpException)
         {
-            var message = WebftpException.IsOutcomeUnknown(e)
+            var message = e.OutcomeUnknown
                 ? $"The file is in object storage, but asking the agent to write it to {remotePath} failed, and whether the request reached the agent is unknown: {e.Message.TrimEnd('.')}. It was sent once and not retried, because a second request could start a second transfer."
                 : $"The file is in object storage, but the API refused to have the agent write it to {remotePath}, so nothing was written: {e.Message}";
             throw new WebftpException(message, TransferFailure.Trigger, id, command, e.StatusCode, e.Code, e);

@@ -29,7 +29,7 @@ public enum TransferFailure
 
     /// <summary>
     /// Asking the agent to start the upload failed. It is never retried; after a 5xx, a timeout or a broken connection
-    /// (<see cref="WebftpException.IsOutcomeUnknown"/>) the agent may still write the file.
+    /// (<see cref="AlpaconApiException.OutcomeUnknown"/>) the agent may still write the file.
     /// </summary>
     Trigger,
 }
@@ -53,10 +53,4 @@ public sealed class WebftpException(string message, TransferFailure failure, str
 
     /// <summary>The limit that stopped a <see cref="TransferFailure.TooLarge"/> transfer.</summary>
     public long? Limit { get; init; }
-
-    /// <summary>
-    /// True when a request that starts work failed in a way that says nothing about the work: no answer (timeout,
-    /// broken connection) or a 5xx, which a proxy may send after the server acted. A 4xx means it was refused.
-    /// </summary>
-    public static bool IsOutcomeUnknown(AlpaconApiException e) => e.StatusCode is not { } status || (int)status >= 500;
 }
