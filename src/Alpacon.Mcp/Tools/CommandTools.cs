@@ -214,19 +214,24 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
             return new JsonObject { ["command_id"] = id, ["reported"] = "fin", ["success"] = success, ["exit_code"] = exit_code ?? (success ? 0 : 1), ["response"] = answer };
         }, cancellationToken);
 
-    /// <summary>Calls an agent-only endpoint and explains the API's refusal of a user token plainly.</summary>
-    private static async Task<JsonNode?> AgentEndpoint(string action, Func<Task<JsonNode?>> call)
+    /// <summary>
+    /// Calls an agent-only endpoint and explains the API's refusal of a user token plainly. Any 401/403 gets that
+    /// explanation, whatever <c>code</c> the API gives (an ACL or work-session code is still the same refusal of a user
+    /// token on an agent endpoint); the code is kept in the result.
+    /// </summary>
+    internal static async Task<JsonNode?> AgentEndpoint(string action, Func<Task<JsonNode?>> call)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (AlpaconApiException e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized && e.Code is null)
+        catch (AlpaconApiException e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
+            var status = (int)e.StatusCode!.Value;
             throw new ToolFailureException(
-                $"The API refused the {action}/ call: it is an agent endpoint, which takes the agent's server credentials, and your user token is not accepted there ({(int)e.StatusCode!.Value}).",
+                $"The API refused the {action}/ call: it is an agent endpoint, which takes the agent's server credentials, and your user token is not accepted there ({status}{(e.Code is null ? "" : $" {e.Code}")}).",
                 "Nothing needs doing: the Alpacon agent acknowledges and finishes commands by itself. Follow a command with get_command_status, or cancel one not yet delivered with delete_command.",
-                e.Body?.DeepClone(), (int)e.StatusCode!.Value, null, e);
+                e.Body?.DeepClone(), status, e.Code, e);
         }
     }
 

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alpacon.Api.Http;
 using Alpacon.Emulator.Commands;
 using Alpacon.Emulator.Core;
 using Alpacon.Emulator.Faults;
 using Alpacon.Mcp.Tests.Infrastructure;
+using Alpacon.Mcp.Tools;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -390,6 +392,24 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
         Assert.Contains("agent endpoint", (string?)fin["message"]);
         Assert.Equal("scheduled", command.Status);
         Store.Cancel(command);
+    }
+
+    [Theory]
+    [InlineData(403, "api_token_acl_not_allowed")]
+    [InlineData(403, "work_session_required")]
+    [InlineData(401, "auth_mfa_required")]
+    [InlineData(403, null)]
+    public async Task AgentEndpoint_AnyRefusal_IsExplainedAsAnAgentEndpoint_KeepingTheCode(int status, string? code)
+    {
+        var refusal = new AlpaconApiException($"POST /api/events/commands/x/ack/ failed: {status}", (System.Net.HttpStatusCode)status, code, code is null ? null : new JsonObject { ["code"] = code });
+
+        var e = await Assert.ThrowsAsync<ToolFailureException>(() => CommandTools.AgentEndpoint("ack", () => throw refusal));
+
+        Assert.Contains("agent endpoint", e.Message);
+        Assert.Contains("get_command_status", e.Hint);
+        Assert.Equal((status, code), (e.StatusCode, e.ErrorCode));
+        if (code is not null)
+            Assert.Contains(code, e.Message);
     }
 
     [Fact]
