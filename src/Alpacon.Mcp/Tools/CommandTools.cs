@@ -52,7 +52,7 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
             var budget = Args.Range(max_output, "max_output", 200, CommandResults.MaxMaxOutput);
             var reporter = new ProgressReporter(progress, single: true);
             var run = (await executor.RunAsync(ws, [request], parallel: true, wait, reporter.Report, ct).ConfigureAwait(false))[0];
-            return Single(run, budget);
+            return Single(run, budget, ws);
         }, cancellationToken);
 
     [McpServerTool(Name = "execute_command_multi_server", Title = "Run a command on several servers", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
@@ -258,8 +258,10 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
         return new CommandWaitOptions(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(seconds * CapFactor));
     }
 
-    private static JsonNode Single(CommandRun run, int budget)
+    private static JsonNode Single(CommandRun run, int budget, WorkspaceTarget ws)
     {
+        if (run.SubmissionUncertain)
+            throw MaybeCreated(run.Error!, ws);
         if (run.Error is { } error)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         if (run.Result is not { } result)
@@ -273,13 +275,28 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
         };
     }
 
+    private const string MaybeCreatedHint = "Submissions are never retried automatically: before submitting again, check list_commands for a command created after all, and follow it with get_command_status if it is there.";
+
+    /// <summary>
+    /// A submission that failed without an answer saying whether the command was created (timeout, reset, 5xx): the
+    /// API's error, plus that the command may exist and run, and where to look for it.
+    /// </summary>
+    private static ToolFailureException MaybeCreated(Exception error, WorkspaceTarget ws)
+    {
+        var described = ToolErrors.From(error, ws);
+        return new ToolFailureException(
+            $"{described.Message.TrimEnd('.')}. The command may have been created all the same: the request was sent once and not retried.",
+            MaybeCreatedHint, described.Details, described.StatusCode, described.ErrorCode, error);
+    }
+
     /// <summary>The call was cancelled by the client: what became of the command upstream.</summary>
     private static JsonObject Cancelled(CommandRun run)
     {
         var o = run.Submitted is { } submitted ? CommandResults.Summary(submitted, CommandResults.RunFields) : new JsonObject();
         o["completed"] = false;
         o["call_cancelled"] = true;
-        o["upstream"] = run.Cancellation?.Message ?? "The command had not been submitted.";
+        // The POST is never aborted (CommandExecutor), so a run with no command and no error was cancelled before it.
+        o["upstream"] = run.Cancellation?.Message ?? "The call was cancelled before the command was submitted: nothing was sent.";
         if (run.Cancellation is { Cancelled: true })
             o["status"] = "cancelled";
         return o;
@@ -303,8 +320,10 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
             if (run.Error is { } error)
             {
                 errors++;
-                entry = Parts.Describe(error, ws);
+                entry = Parts.Describe(run.SubmissionUncertain ? MaybeCreated(error, ws) : error, ws);
                 entry["status"] = "error";
+                if (run.SubmissionUncertain)
+                    entry["may_have_been_created"] = true;
                 if (run.CommandId is { } submitted)
                     entry["command_id"] = submitted; // submitted, then the wait failed: the command may still run
             }
@@ -423,8 +442,8 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
         var hints = results.Select(r => (string?)r["hint"]).Distinct(StringComparer.Ordinal).ToList();
         var hint = hints is [{ } shared] ? shared : "No server ran the command: see details.results for each server's error and hint.";
         // A submission that timed out, lost its connection or got a 5xx may have created the command all the same.
-        if (results.Any(r => (string?)r["status"] == "error" && r["command_id"] is null && ((int?)r["status_code"] is null or >= 500)))
-            hint += " Submissions are never retried automatically; before submitting again, check list_commands for a command that was created after all.";
+        if (hint != MaybeCreatedHint && results.Any(r => (bool?)r["may_have_been_created"] == true))
+            hint += " " + MaybeCreatedHint;
         var statuses = results.Select(r => (int?)r["status_code"]).Distinct().ToList();
         var codes = results.Select(r => (string?)r["error_code"]).Distinct(StringComparer.Ordinal).ToList();
         return new ToolFailureException(message, hint, data, statuses is [{ } status] ? status : null, codes is [{ } code] ? code : null);

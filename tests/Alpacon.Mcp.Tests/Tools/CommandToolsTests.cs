@@ -123,6 +123,53 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task ExecuteCommand_CancelledWhileThePostIsInFlight_DeletesTheCreatedCommand()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var before = Journal.Elapsed;
+        var line = $"echo in-flight-{Guid.NewGuid():N}";
+        // The emulator creates the command at once but holds the POST's answer back: the call is cancelled meanwhile.
+        using var slow = emulator.Emulator.Faults.Add(new FaultRule(FaultKind.Latency, Root) { Method = "POST", Count = 1, Delay = TimeSpan.FromSeconds(2) });
+        var requestId = new RequestId("cancel-" + Guid.NewGuid().ToString("N"));
+        var call = c.Client.SendRequestAsync<CallToolRequestParams, CallToolResult>(
+            RequestMethods.ToolsCall,
+            new CallToolRequestParams { Name = "execute_command", Arguments = new Dictionary<string, JsonElement> { ["server_id"] = JsonSerializer.SerializeToElement(Legacy01), ["command"] = JsonSerializer.SerializeToElement(line) } },
+            McpJsonUtilities.DefaultOptions, requestId).AsTask();
+        await Eventually(() => Store.All().Any(r => r.Line == line));
+        var post = Assert.Single(Since(before, "POST", Root));
+        Assert.Null(post.CompletedAt); // the answer is still held back
+        await c.Client.SendNotificationAsync(NotificationMethods.CancelledNotification, new CancelledNotificationParams { RequestId = requestId, Reason = "test" }, McpJsonUtilities.DefaultOptions);
+
+        await Eventually(() => Journal.Matching("DELETE", Root).Any(e => e.At >= before && e.Status != 0));
+        var command = Store.All().Single(r => r.Line == line);
+        var delete = Assert.Single(Journal.Matching("DELETE", Root), e => e.At >= before);
+        Assert.Equal($"{Root}{command.Id}/", delete.Path);
+        Assert.Equal(204, delete.Status);
+        Assert.Equal("cancelled", command.Status);
+        Assert.Equal(201, post.Status); // the POST was not aborted: its answer named the command to cancel
+        Assert.True(delete.At >= post.CompletedAt);
+        await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task ExecuteCommand_PostTimesOut_SaysTheCommandMayExist_AndWhereToLook()
+    {
+        await using var c = await ConnectAsync(emulator, configure: s => s.Api = new Alpacon.Api.AlpaconApiOptions { RequestTimeout = TimeSpan.FromSeconds(1) });
+        var before = Journal.Elapsed;
+        var line = $"echo maybe-{Guid.NewGuid():N}";
+        JsonObject error;
+        using (emulator.Emulator.Faults.Add(new FaultRule(FaultKind.Latency, Root) { Method = "POST", Count = 1, Delay = TimeSpan.FromSeconds(2) }))
+            error = Error(await c.CallAsync("execute_command", new() { ["server_id"] = Web01, ["command"] = line }));
+
+        Assert.Contains("timed out", (string?)error["message"]);
+        Assert.Contains("may have been created", (string?)error["message"]);
+        Assert.Contains("check list_commands", (string?)error["hint"]);
+        Assert.Single(Since(before, "POST", Root)); // never retried
+        Assert.Single(Store.All(), r => r.Line == line); // and indeed created, once
+        await Store.WhenFinalAsync(Store.All().Single(r => r.Line == line));
+    }
+
+    [Fact]
     public async Task ExecuteCommand_CancelledByTheClient_CancelsTheUndeliveredCommandUpstream()
     {
         await using var c = await ConnectAsync(emulator);
