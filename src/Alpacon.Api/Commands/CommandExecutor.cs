@@ -94,6 +94,9 @@ public sealed class CommandExecutor(CommandsClient commands, EventsClient events
         {
             run.Error = e;
         }
+        // One end per run, however it ended, so that progress can count every run as finished.
+        if (!cancellationToken.IsCancellationRequested)
+            onUpdate?.Invoke(run, new CommandUpdate(EndStatus(run), null, Ended: true));
     }
 
     /// <summary>
@@ -114,6 +117,14 @@ public sealed class CommandExecutor(CommandsClient commands, EventsClient events
             throw new AlpaconApiException($"POST /api/events/commands/ got no answer within {bound.TotalSeconds:0} s.", inner: e) { IsTimeout = true };
         }
     }
+
+    private static string EndStatus(CommandRun run) => run switch
+    {
+        { Error: not null } => "error",
+        { Result.End: CommandWaitEnd.TimedOut } => "timed out",
+        { Result: { } result } => CommandsClient.Status(result.Command),
+        _ => "ended",
+    };
 
     /// <summary>The caller gave up: a command not yet delivered is cancelled; a delivered one runs on and the caller is told so.</summary>
     private async Task CancelUpstreamAsync(WorkspaceTarget ws, CommandRun run)

@@ -42,8 +42,12 @@ public enum CommandWaitEnd
 /// </summary>
 public sealed record CommandWaitResult(CommandWaitEnd End, JsonObject Command, string Output, string NoticedVia, TimeSpan Waited);
 
-/// <summary>Something the caller may show while waiting: a new status, or output (in order).</summary>
-public readonly record struct CommandUpdate(string? Status, string? Output);
+/// <summary>
+/// Something the caller may show while waiting: a new status, or output (in order). <paramref name="Ended"/> marks the
+/// one update <see cref="CommandExecutor"/> sends when a run is over, however it ended (completed, failed, timed out or
+/// an error), with a word for how in <paramref name="Status"/>.
+/// </summary>
+public readonly record struct CommandUpdate(string? Status, string? Output, bool Ended = false);
 
 /// <summary>
 /// Waits for a command to end (alpacon-api.md §5.3). The event stream's <c>command_fin</c> triggers the final read at

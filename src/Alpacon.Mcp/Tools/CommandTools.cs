@@ -451,8 +451,11 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
 
     /// <summary>
     /// Sends status changes and output as MCP progress notifications (when the client asked for them with a progress
-    /// token; otherwise the SDK's reporter does nothing). Progress only grows: for one server it counts updates, for
-    /// several it counts finished servers out of the total.
+    /// token; otherwise the SDK's reporter does nothing). MCP requires each notification's progress to be larger than
+    /// the one before. For one server it counts updates. For several it counts finished runs out of the total, every
+    /// run that ended counting (completed, failed, timed out or errored), so it reaches the total; the updates between
+    /// two ends move it on by ever smaller steps below the next whole number. An update whose value a float can no
+    /// longer place above the last one is not sent (its output is still in the result).
     /// </summary>
     private sealed class ProgressReporter(IProgress<ProgressNotificationValue>? progress, bool single, int total = 1)
     {
@@ -460,30 +463,47 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
         private readonly Lock gate = new();
         private int updates;
         private int finished;
+        private int sinceEnd;
+        private float last = float.NegativeInfinity;
 
         public void Report(CommandRun run, CommandUpdate update)
         {
-            if (progress is null)
-                return;
+            if (progress is null || (single && update.Ended))
+                return; // one server's end is the result itself
             lock (gate)
             {
                 var server = run.Submitted?["server"]?["name"]?.ToString() ?? run.Request.ServerId;
                 string message;
-                if (update.Output is { } output)
+                float value;
+                if (update.Ended)
                 {
-                    var text = output.Length <= MaxMessage ? output : "…" + output[^MaxMessage..];
-                    message = single ? text : $"{server}: {text}";
+                    finished++;
+                    sinceEnd = 0;
+                    value = finished;
+                    message = $"{server}: {update.Status} ({finished} of {total} done)";
                 }
                 else
                 {
-                    if (!single && update.Status is "success" or "failed" or "stuck" or "denied" or "rejected" or "cancelled" or "error" or "awaiting_approval")
-                        finished++;
-                    message = $"{server}: {update.Status}";
+                    if (update.Output is { } output)
+                    {
+                        var text = output.Length <= MaxMessage ? output : "…" + output[^MaxMessage..];
+                        message = single ? text : $"{server}: {text}";
+                    }
+                    else
+                    {
+                        message = $"{server}: {update.Status}";
+                    }
+                    sinceEnd++;
+                    value = single ? ++updates : (float)(finished + sinceEnd / (sinceEnd + 1.0));
+                    if (!single && value >= finished + 1)
+                        return; // rounded up to the next end's value, which that end must still be able to exceed
                 }
-                updates++;
+                if (value <= last)
+                    return;
+                last = value;
                 progress.Report(single
-                    ? new ProgressNotificationValue { Progress = updates, Message = message }
-                    : new ProgressNotificationValue { Progress = finished, Total = total, Message = message });
+                    ? new ProgressNotificationValue { Progress = value, Message = message }
+                    : new ProgressNotificationValue { Progress = value, Total = total, Message = message });
             }
         }
     }

@@ -118,8 +118,38 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
         Assert.Contains("one\n", messages);
         Assert.Contains("two\n", messages);
         Assert.True(messages.IndexOf("one\n") < messages.IndexOf("two\n"));
-        var values = progress.Values.Select(v => v.Progress).ToList();
-        Assert.Equal(values.Order(), values); // progress only grows
+        AssertStrictlyIncreasing(progress.Values.Select(v => v.Progress).ToList());
+    }
+
+    /// <summary>MCP: each progress notification carries a larger value than the one before; a repeat is a protocol error.</summary>
+    private static void AssertStrictlyIncreasing(IReadOnlyList<float> values)
+    {
+        Assert.NotEmpty(values);
+        for (var i = 1; i < values.Count; i++)
+            Assert.True(values[i] > values[i - 1], $"progress {values[i]} after {values[i - 1]} (all: {string.Join(", ", values)})");
+    }
+
+    [Fact]
+    public async Task ExecuteCommandMultiServer_Progress_GrowsWithEveryNotification_AndReachesTheTotal_CountingErrors()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var progress = new Collector();
+        string[] ids = [Web01, Db01, Seed.ServerId("web-02")];
+        Store.FailNextSubmissions(1); // one server's submission fails: it ends as an error and still counts as finished
+
+        var result = await c.Client.CallToolAsync("execute_command_multi_server", new Dictionary<string, object?> { ["server_ids"] = ids, ["command"] = "echo one; sleep 0.2; echo two" }, progress);
+
+        var data = Success(result)["data"]!;
+        Assert.Equal(1, (int?)data["summary"]!["errors"]);
+        await Eventually(() => progress.Values.Any(v => v.Progress == ids.Length));
+        var values = progress.Values.ToList();
+        // The client may hand notifications over out of order, so the values are checked in the order they were sent.
+        AssertStrictlyIncreasing([.. values.Select(v => v.Progress).Order()]);
+        Assert.All(values, v => Assert.Equal(ids.Length, v.Total));
+        Assert.Equal(ids.Length, values.Max(v => v.Progress));
+        Assert.Equal([1f, 2f, 3f], values.Select(v => v.Progress).Where(p => p == MathF.Floor(p) && p > 0).Order());
+        Assert.Contains(values, v => (v.Message ?? "").Contains(": error (", StringComparison.Ordinal));
+        Assert.Contains(values, v => (v.Message ?? "").Contains("two\n", StringComparison.Ordinal));
     }
 
     [Fact]
