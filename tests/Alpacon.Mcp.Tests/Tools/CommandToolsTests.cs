@@ -153,6 +153,40 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task ExecuteCommand_WithoutTheEventStream_PassesOnOutput_AndOutputKeepsTheWaitAlive()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var progress = new Collector();
+        var before = Journal.Elapsed;
+        CallToolResult result;
+        // An older server without event streaming: completion and output are seen only by polling. The command prints
+        // every 0.8 s and runs past the 2 s timeout, which only its output can keep alive (its status stays running).
+        using (emulator.Emulator.Services.GetRequiredService<Alpacon.Emulator.Events.EventHub>().Unavailable())
+        {
+            result = await c.Client.CallToolAsync("execute_command", new Dictionary<string, object?>
+            {
+                ["server_id"] = Web01,
+                ["command"] = "echo one; sleep 0.8; echo two; sleep 0.8; echo three; sleep 0.8; echo four",
+                ["timeout"] = 2,
+            }, progress);
+        }
+
+        var data = Success(result)["data"]!;
+        Assert.True((bool?)data["completed"]);
+        Assert.Equal("one\ntwo\nthree\nfour\n", (string?)data["output"]);
+        Assert.Equal("poll", (string?)data["noticed_via"]);
+        Assert.Equal(404, Assert.Single(Since(before, "POST", "/api/events/sessions/")).Status);
+        var id = (string)data["command_id"]!;
+        var fin = Assert.Single(Since(before, "POST", $"{Root}{id}/fin/"));
+        Assert.True(Since(before, "GET", $"{Root}{id}/chunks/").Count(ch => ch.At < fin.At) >= 2, "new output was read while the command ran");
+        // What a poll of the running command found went out as progress; lines printed between two polls arrive together,
+        // and the last ones come with the result.
+        await Eventually(() => progress.Messages.Any(m => m.Contains("two\n", StringComparison.Ordinal)));
+        Assert.Contains(progress.Messages, m => m.StartsWith("one\n", StringComparison.Ordinal));
+        AssertStrictlyIncreasing([.. progress.Values.Select(v => v.Progress).Order()]);
+    }
+
+    [Fact]
     public async Task ExecuteCommand_CancelledWhileThePostIsInFlight_DeletesTheCreatedCommand()
     {
         await using var c = await ConnectAsync(emulator);
