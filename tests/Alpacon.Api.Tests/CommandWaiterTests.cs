@@ -151,6 +151,57 @@ public sealed class CommandWaiterTests
     }
 
     [Fact]
+    public async Task WaitAsync_WithoutAStream_ReadsNewChunksWhileRunning_AndOutputRestartsTheDeadline()
+    {
+        var outputs = new List<string>();
+        Source source = null!;
+        // The status stays 'running' for 12 reads (about 7.5 s, well past the 2 s timeout), but each read finds a new line.
+        source = Reading(n =>
+        {
+            source.Chunks.Add((n - 1, $"line {n - 1}\n"));
+            return n < 12 ? Command("running") : Command("success", handled: true);
+        });
+
+        var result = await DriveAsync(new CommandWaiter(time).WaitAsync(source, Command("running"), null, new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30)), u => { if (u.Output is { } o) outputs.Add(o); }, CancellationToken.None));
+
+        Assert.Equal(CommandWaitEnd.Completed, result.End);
+        Assert.Equal("poll", result.NoticedVia);
+        Assert.Equal([.. Enumerable.Range(0, 11).Select(i => $"line {i}\n")], outputs);
+        // Each read asks only for what it has not seen yet.
+        Assert.Equal([.. Enumerable.Range(0, 11).Select(i => (i, (int?)null))], source.ChunkRequests);
+    }
+
+    [Fact]
+    public async Task WaitAsync_WithoutAStream_TimesOutOnceTheOutputStops()
+    {
+        Source source = null!;
+        source = Reading(n =>
+        {
+            if (n <= 3)
+                source.Chunks.Add((n - 1, $"line {n - 1}\n"));
+            return Command("running");
+        });
+
+        var result = await DriveAsync(new CommandWaiter(time).WaitAsync(source, Command("running"), null, new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30)), null, CancellationToken.None));
+
+        // The last line was seen by the third read (at 0.7 s): the 2 s timeout runs from there.
+        Assert.Equal(CommandWaitEnd.TimedOut, result.End);
+        Assert.Equal(TimeSpan.FromSeconds(2.7), result.Waited);
+    }
+
+    [Fact]
+    public async Task WaitAsync_WithAStream_LeavesChunksToTheFrames()
+    {
+        var signals = Channel.CreateUnbounded<CommandSignal>();
+        var source = Reading(n => n < 4 ? Command("running") : Command("success", handled: true));
+
+        var result = await DriveAsync(new CommandWaiter(time).WaitAsync(source, Command("running"), signals.Reader, new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)), null, CancellationToken.None));
+
+        Assert.Equal(CommandWaitEnd.Completed, result.End);
+        Assert.Empty(source.ChunkRequests);
+    }
+
+    [Fact]
     public async Task WaitAsync_ReadFailsWithA4xx_EndsWithThatError()
     {
         var wait = new CommandWaiter(time).WaitAsync(Reading(_ => throw new AlpaconApiException("GET failed: 404", System.Net.HttpStatusCode.NotFound)), Command("queued"), null, new(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)), null, CancellationToken.None);

@@ -85,6 +85,55 @@ public class WebftpClientTests
     }
 
     [Fact]
+    public async Task UploadAsync_TriggerAnswers503_IsSentOnce_AndSaysTheOutcomeIsUnknown()
+    {
+        var (client, stub) = Create();
+        stub.Respond(HttpStatusCode.Created, Upload()).Respond(HttpStatusCode.OK, "")
+            .Respond(HttpStatusCode.ServiceUnavailable, """{"detail":"Service temporarily unavailable."}""")
+            .Respond(HttpStatusCode.OK, """{"success":true,"message":"done"}""");
+
+        var e = await Assert.ThrowsAsync<WebftpException>(() => client.UploadAsync(Target, File, new MemoryStream([1]), 1));
+
+        // A GET, yet never retried: the first attempt may have started the transfer.
+        Assert.Single(stub.Requests, r => r.Request.RequestUri!.AbsolutePath == "/api/webftp/uploads/u1/upload/");
+        Assert.DoesNotContain(stub.Requests, r => r.Request.RequestUri!.AbsolutePath.EndsWith("/status/", StringComparison.Ordinal));
+        Assert.Equal((TransferFailure.Trigger, HttpStatusCode.ServiceUnavailable, "u1", "c1"), (e.Failure, e.StatusCode, e.TransferId, e.Command));
+        Assert.True(e.OutcomeUnknown);
+        Assert.Contains("503", e.Message);
+        Assert.Contains("not retried", e.Message);
+    }
+
+    [Fact]
+    public async Task UploadAsync_TriggerConnectionReset_IsSentOnce()
+    {
+        var (client, stub) = Create();
+        stub.Respond(HttpStatusCode.Created, Upload()).Respond(HttpStatusCode.OK, "")
+            .Respond(_ => throw new HttpRequestException("Connection reset by peer"))
+            .Respond(HttpStatusCode.OK, "{}");
+
+        var e = await Assert.ThrowsAsync<WebftpException>(() => client.UploadAsync(Target, File, new MemoryStream([1]), 1));
+
+        Assert.Single(stub.Requests, r => r.Request.RequestUri!.AbsolutePath == "/api/webftp/uploads/u1/upload/");
+        Assert.Equal(TransferFailure.Trigger, e.Failure);
+        Assert.Null(e.StatusCode);
+        Assert.Contains("Connection reset", e.Message);
+    }
+
+    [Fact]
+    public async Task UploadAsync_TriggerRefusedWith403_SaysNothingWasWritten()
+    {
+        var (client, stub) = Create();
+        stub.Respond(HttpStatusCode.Created, Upload()).Respond(HttpStatusCode.OK, "")
+            .Respond(HttpStatusCode.Forbidden, """{"code":"api_token_acl_not_allowed"}""");
+
+        var e = await Assert.ThrowsAsync<WebftpException>(() => client.UploadAsync(Target, File, new MemoryStream([1]), 1));
+
+        Assert.Equal((TransferFailure.Trigger, HttpStatusCode.Forbidden, "api_token_acl_not_allowed"), (e.Failure, e.StatusCode, e.Code));
+        Assert.False(e.OutcomeUnknown);
+        Assert.Contains("nothing was written", e.Message);
+    }
+
+    [Fact]
     public async Task UploadAsync_NoUploadUrl_IsNoStorage_AndSendsNoBytes()
     {
         var (client, stub) = Create();
@@ -174,17 +223,52 @@ public class WebftpClientTests
     }
 
     [Fact]
-    public async Task DownloadAsync_CommandTheTokenCannotRead_FallsBackToTheStatus()
+    public async Task DownloadAsync_CommandTheTokenCannotRead_WaitsForTheStatus_BeforeFetching()
     {
         var (client, stub) = Create();
         stub.Respond(HttpStatusCode.Created, $$"""{"id":"d1","command":"c2","download_url":"{{DownloadUrl}}"}""")
             .Respond(HttpStatusCode.NotFound, """{"detail":"Not found."}""")
-            .Respond(_ => Bytes([1, 2, 3]))
-            .Respond(HttpStatusCode.OK, """{"success":true,"message":"ready"}""");
+            .Respond(HttpStatusCode.UnprocessableEntity, """{"code":"webftp_transfer_in_progress"}""")
+            .Respond(HttpStatusCode.OK, """{"success":true,"message":"ready"}""")
+            .Respond(_ => Bytes([1, 2, 3]));
 
         var result = await client.DownloadAsync(Target, File, false, new MemoryStream());
 
-        Assert.Equal(3, result.Size);
+        Assert.Equal((3L, "ready"), (result.Size, result.Message));
+        // The object may not be stored before the status says so: the link is read only after it, and the status only once.
+        Assert.Equal(["/api/webftp/downloads/", "/api/events/commands/c2/", "/api/webftp/downloads/d1/status/", "/api/webftp/downloads/d1/status/", "/bucket/obj-2"],
+            stub.Requests.Select(r => r.Request.RequestUri!.AbsolutePath));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_NoCommandId_WaitsForTheStatus_BeforeFetching()
+    {
+        var (client, stub) = Create();
+        stub.Respond(HttpStatusCode.Created, $$"""{"id":"d1","download_url":"{{DownloadUrl}}"}""")
+            .Respond(HttpStatusCode.UnprocessableEntity, """{"code":"webftp_transfer_in_progress"}""")
+            .Respond(HttpStatusCode.OK, """{"success":true,"message":"ready"}""")
+            .Respond(_ => Bytes([7]));
+
+        var result = await client.DownloadAsync(Target, File, false, new MemoryStream());
+
+        Assert.Equal(1, result.Size);
+        Assert.Equal(["/api/webftp/downloads/", "/api/webftp/downloads/d1/status/", "/api/webftp/downloads/d1/status/", "/bucket/obj-2"],
+            stub.Requests.Select(r => r.Request.RequestUri!.AbsolutePath));
+    }
+
+    [Fact]
+    public async Task DownloadAsync_UnfollowedCommand_AgentFailure_FailsWithoutFetching()
+    {
+        var (client, stub) = Create();
+        stub.Respond(HttpStatusCode.Created, $$"""{"id":"d1","command":"c2","download_url":"{{DownloadUrl}}"}""")
+            .Respond(HttpStatusCode.Forbidden, """{"detail":"You do not have permission to perform this action."}""")
+            .Respond(HttpStatusCode.OK, """{"success":false,"message":"/var/log/syslog: Permission denied"}""");
+
+        var e = await Assert.ThrowsAsync<WebftpException>(() => client.DownloadAsync(Target, File with { Path = "/var/log/syslog" }, false, new MemoryStream()));
+
+        Assert.Equal(TransferFailure.Agent, e.Failure);
+        Assert.Contains("Permission denied", e.Message);
+        Assert.DoesNotContain(stub.Requests, r => r.Request.RequestUri!.Host == "s3.example");
     }
 
     [Fact]
@@ -192,6 +276,7 @@ public class WebftpClientTests
     {
         var (client, stub) = Create();
         stub.Respond(HttpStatusCode.Created, $$"""{"id":"d1","download_url":"{{DownloadUrl}}"}""")
+            .Respond(HttpStatusCode.OK, """{"success":true,"message":"ready"}""")
             .Respond(HttpStatusCode.Forbidden, "<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>", "application/xml");
 
         var e = await Assert.ThrowsAsync<WebftpException>(() => client.DownloadAsync(Target, File, false, new MemoryStream()));
@@ -206,6 +291,7 @@ public class WebftpClientTests
     {
         var (client, stub) = Create();
         stub.Respond(HttpStatusCode.Created, $$"""{"id":"d1","download_url":"{{DownloadUrl}}"}""")
+            .Respond(HttpStatusCode.OK, """{"success":true,"message":"ready"}""")
             .Respond(_ => Bytes(new byte[100]));
         var e = await Assert.ThrowsAsync<WebftpException>(() => client.DownloadAsync(Target, File, false, new MemoryStream(), maxBytes: 10));
         Assert.Equal(TransferFailure.TooLarge, e.Failure);

@@ -24,6 +24,12 @@ public sealed class CommandRun(CommandRequest request)
 
     /// <summary>Set when the caller cancelled while the command was still in progress: what the upstream cancel achieved.</summary>
     public CancelOutcome? Cancellation { get; set; }
+
+    /// <summary>
+    /// True when the submission failed without saying whether the command was created (no answer, a 5xx, or an
+    /// unreadable success): it may exist and run. It is never resubmitted; the caller is told to look for it.
+    /// </summary>
+    public bool SubmissionUncertain => Submitted is null && Error is AlpaconApiException { OutcomeUnknown: true };
 }
 
 /// <param name="Cancelled">True when the DELETE stopped it before delivery (it never ran).</param>
@@ -33,10 +39,17 @@ public sealed record CancelOutcome(bool Cancelled, string Message);
 /// <summary>
 /// Runs commands through the Command API and waits for them: opens the event stream first (so no <c>command_fin</c>
 /// is missed), submits each command exactly once, then waits with <see cref="CommandWaiter"/>. When the caller
-/// cancels, every command still in progress is cancelled upstream (DELETE) if it was not delivered yet.
+/// cancels, every command still in progress is cancelled upstream (DELETE) if it was not delivered yet, including one
+/// whose POST was in flight: the POST is not aborted, so its answer names the command to cancel.
 /// </summary>
 public sealed class CommandExecutor(CommandsClient commands, EventsClient events, CommandWaiter waiter, AlpaconApiOptions options, ILogger<CommandExecutor> log)
 {
+    /// <summary>How much longer than one request's timeout a submission may take before it is given up.</summary>
+    private static readonly TimeSpan SubmitMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>The bound when requests have no timeout of their own.</summary>
+    private static readonly TimeSpan DefaultSubmitBound = TimeSpan.FromMinutes(2);
+
     /// <summary>
     /// Runs <paramref name="requests"/> and returns one run each, in order. With <paramref name="parallel"/> all are
     /// submitted and waited on at once; otherwise one after the other, each waited for before the next starts.
@@ -66,9 +79,13 @@ public sealed class CommandExecutor(CommandsClient commands, EventsClient events
 
     private async Task RunOneAsync(WorkspaceTarget ws, CommandRun run, CommandEventFeed? feed, CommandWaitOptions wait, Action<CommandRun, CommandUpdate>? onUpdate, CancellationToken cancellationToken)
     {
+        // Cancelled before anything was sent: there is nothing upstream to cancel.
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            run.Submitted = await commands.SubmitAsync(ws, run.Request, cancellationToken).ConfigureAwait(false);
+            run.Submitted = await SubmitAsync(ws, run.Request).ConfigureAwait(false);
+            // Cancelled while the POST was in flight: the command exists now, and RunAsync cancels it upstream.
+            cancellationToken.ThrowIfCancellationRequested();
             var id = run.CommandId!;
             var signals = feed is null ? null : await feed.TrackAsync(id, cancellationToken).ConfigureAwait(false);
             run.Result = await waiter.WaitAsync(new Source(commands, ws, id), run.Submitted, signals, wait, u => onUpdate?.Invoke(run, u), cancellationToken).ConfigureAwait(false);
@@ -77,7 +94,37 @@ public sealed class CommandExecutor(CommandsClient commands, EventsClient events
         {
             run.Error = e;
         }
+        // One end per run, however it ended, so that progress can count every run as finished.
+        if (!cancellationToken.IsCancellationRequested)
+            onUpdate?.Invoke(run, new CommandUpdate(EndStatus(run), null, Ended: true));
     }
+
+    /// <summary>
+    /// Submits with a token of its own, bounded but not the caller's: a POST aborted when the caller cancels may still
+    /// have created the command, which would then run with no id to cancel it by. The resilience handler ends the one
+    /// attempt at <see cref="AlpaconApiOptions.RequestTimeout"/>; this bound only backs that up.
+    /// </summary>
+    private async Task<JsonObject> SubmitAsync(WorkspaceTarget ws, CommandRequest request)
+    {
+        var bound = options.RequestTimeout > TimeSpan.Zero ? options.RequestTimeout + SubmitMargin : DefaultSubmitBound;
+        using var submit = new CancellationTokenSource(bound);
+        try
+        {
+            return await commands.SubmitAsync(ws, request, submit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (submit.IsCancellationRequested)
+        {
+            throw new AlpaconApiException($"POST /api/events/commands/ got no answer within {bound.TotalSeconds:0} s.", inner: e) { IsTimeout = true };
+        }
+    }
+
+    private static string EndStatus(CommandRun run) => run switch
+    {
+        { Error: not null } => "error",
+        { Result.End: CommandWaitEnd.TimedOut } => "timed out",
+        { Result: { } result } => CommandsClient.Status(result.Command),
+        _ => "ended",
+    };
 
     /// <summary>The caller gave up: a command not yet delivered is cancelled; a delivered one runs on and the caller is told so.</summary>
     private async Task CancelUpstreamAsync(WorkspaceTarget ws, CommandRun run)

@@ -42,14 +42,19 @@ public enum CommandWaitEnd
 /// </summary>
 public sealed record CommandWaitResult(CommandWaitEnd End, JsonObject Command, string Output, string NoticedVia, TimeSpan Waited);
 
-/// <summary>Something the caller may show while waiting: a new status, or output (in order).</summary>
-public readonly record struct CommandUpdate(string? Status, string? Output);
+/// <summary>
+/// Something the caller may show while waiting: a new status, or output (in order). <paramref name="Ended"/> marks the
+/// one update <see cref="CommandExecutor"/> sends when a run is over, however it ended (completed, failed, timed out or
+/// an error), with a word for how in <paramref name="Status"/>.
+/// </summary>
+public readonly record struct CommandUpdate(string? Status, string? Output, bool Ended = false);
 
 /// <summary>
 /// Waits for a command to end (alpacon-api.md §5.3). The event stream's <c>command_fin</c> triggers the final read at
 /// once and <c>command_output</c> frames are passed on as they come; a poll that starts fast and widens (100 ms
 /// doubling to 1 s, then the CLI's 1 s / 5 s / 10 s steps of §1.6) is the safety net when frames are missed or the
-/// stream is unavailable. The deadline restarts on every status change or new output, under a hard cap.
+/// stream is unavailable. Without the stream, each poll of a running command also reads its new <c>/chunks/</c>, so
+/// output is still passed on. The deadline restarts on every status change or new output, under a hard cap.
 /// <c>awaiting_approval</c> returns at once; stuck, denied, rejected, cancelled and error return at once as failures.
 /// Failed reads back off (×2 up to 60 s, honouring Retry-After); a 4xx other than 408/429 ends the wait with that error.
 /// </summary>
@@ -129,17 +134,7 @@ public sealed class CommandWaiter(TimeProvider time)
                         pending[s.Seq] = s.Content ?? "";
                         if (s.Seq > nextSeq)
                             await FillGapAsync(source, pending, nextSeq, s.Seq - 1, cancellationToken).ConfigureAwait(false);
-                        var text = new System.Text.StringBuilder();
-                        while (pending.Remove(nextSeq, out var piece))
-                        {
-                            text.Append(piece);
-                            nextSeq++;
-                        }
-                        if (text.Length > 0)
-                        {
-                            onUpdate?.Invoke(new CommandUpdate(null, text.ToString()));
-                            deadline = Min(time.GetUtcNow() + options.Timeout, cap);
-                        }
+                        PassOnOutput();
                         break;
                 }
             }
@@ -176,10 +171,34 @@ public sealed class CommandWaiter(TimeProvider time)
             }
             if (Settled(command) is { } end)
                 return await EndAsync(end, command, via).ConfigureAwait(false);
+            // Without the stream, output is seen only in /chunks/; a command that keeps printing makes progress even
+            // though its status stays 'running', so new chunks restart the deadline (under the cap) as frames would.
+            if (!streaming && current is "running" or "acked")
+            {
+                await FillGapAsync(source, pending, nextSeq, null, cancellationToken).ConfigureAwait(false);
+                PassOnOutput();
+                now = time.GetUtcNow();
+            }
             if (via == "event_stream")
                 nextRead = Min(nextRead, now + FinRecheck); // the fin frame came before the API shows it: look again soon
             if (now >= deadline)
                 return await EndAsync(CommandWaitEnd.TimedOut, command, via).ConfigureAwait(false);
+        }
+
+        // Passes on the output that is contiguous from nextSeq, and counts it as progress.
+        void PassOnOutput()
+        {
+            var text = new System.Text.StringBuilder();
+            while (pending.Remove(nextSeq, out var piece))
+            {
+                text.Append(piece);
+                nextSeq++;
+            }
+            if (text.Length > 0)
+            {
+                onUpdate?.Invoke(new CommandUpdate(null, text.ToString()));
+                deadline = Min(time.GetUtcNow() + options.Timeout, cap);
+            }
         }
 
         async Task<CommandWaitResult> EndAsync(CommandWaitEnd end, JsonObject final, string noticedVia)
@@ -203,8 +222,11 @@ public sealed class CommandWaiter(TimeProvider time)
     private static bool IsTransient(AlpaconApiException e) =>
         e.StatusCode is null || ResilienceHandler.IsTransient(e.StatusCode.Value) || e.StatusCode == HttpStatusCode.RequestTimeout;
 
-    /// <summary>Output frames missed (sent before the subscription, or dropped) are read from <c>/chunks/</c>; best effort.</summary>
-    private static async Task FillGapAsync(ICommandSource source, SortedDictionary<int, string> pending, int from, int to, CancellationToken cancellationToken)
+    /// <summary>
+    /// Output not seen as frames (sent before the subscription, dropped, or no stream at all) is read from
+    /// <c>/chunks/</c>, from <paramref name="from"/> to <paramref name="to"/> (null: all there is); best effort.
+    /// </summary>
+    private static async Task FillGapAsync(ICommandSource source, SortedDictionary<int, string> pending, int from, int? to, CancellationToken cancellationToken)
     {
         try
         {

@@ -24,4 +24,11 @@ public class AlpaconApiException(string message, HttpStatusCode? statusCode = nu
 
     /// <summary>True when the host could not be reached at all.</summary>
     public bool IsUnreachable { get; init; }
+
+    /// <summary>
+    /// True when a request that starts work failed without saying whether the work started: no answer (timeout, broken
+    /// connection), a 5xx (a proxy may send one after the server acted) or a success whose body could not be read.
+    /// A 4xx means the API refused it. Such a request is never retried; the caller says the work may exist.
+    /// </summary>
+    public bool OutcomeUnknown => StatusCode is not { } status || (int)status >= 500 || (int)status < 300;
 }

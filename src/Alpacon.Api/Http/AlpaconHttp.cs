@@ -21,6 +21,16 @@ public sealed class AlpaconHttp(HttpClient http)
     public Task<JsonNode?> GetAsync(WorkspaceTarget ws, string path, Query? query = null, CancellationToken cancellationToken = default) =>
         SendAsync(ws, HttpMethod.Get, path, query, null, cancellationToken);
 
+    /// <summary>
+    /// A GET that starts work on the server (WebFTP's upload trigger): sent exactly once, never retried, because a
+    /// failed attempt may still have started the work (<see cref="ResilienceHandler.StartsWork"/>). A 2xx is success and
+    /// its body is ignored (alpacon-api.md §2.8), so an unexpected body cannot turn work that started into a failure.
+    /// </summary>
+    public async Task GetStartingWorkAsync(WorkspaceTarget ws, string path, CancellationToken cancellationToken = default)
+    {
+        using var response = await SendCoreAsync(ws, HttpMethod.Get, path, null, null, cancellationToken, startsWork: true).ConfigureAwait(false);
+    }
+
     public Task<JsonNode?> PostAsync(WorkspaceTarget ws, string path, JsonNode? body, CancellationToken cancellationToken = default) =>
         SendAsync(ws, HttpMethod.Post, path, null, body, cancellationToken);
 
@@ -125,9 +135,11 @@ public sealed class AlpaconHttp(HttpClient http)
     };
 
     /// <summary>Sends one request; a non-2xx answer becomes an <see cref="AlpaconApiException"/>.</summary>
-    private async Task<HttpResponseMessage> SendCoreAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendCoreAsync(WorkspaceTarget ws, HttpMethod method, string path, Query? query, JsonNode? body, CancellationToken cancellationToken, bool startsWork = false)
     {
         using var request = new HttpRequestMessage(method, Url(ws, path, query));
+        if (startsWork)
+            request.Options.Set(ResilienceHandler.StartsWork, true);
         Authorize(request, ws.Token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (body is not null)

@@ -6,22 +6,34 @@ namespace Alpacon.Api.Http;
 /// Bounds every attempt with <see cref="AlpaconApiOptions.RequestTimeout"/> and retries only safe requests
 /// (GET, HEAD) on 5xx, 408, 429, timeouts and network errors, with exponential backoff, full jitter and
 /// <c>Retry-After</c>. A POST, PATCH, PUT or DELETE is sent exactly once: a retried POST could start work twice.
+/// A GET marked with <see cref="StartsWork"/> is sent exactly once too.
 /// </summary>
 public sealed class ResilienceHandler(AlpaconApiOptions options, TimeProvider? timeProvider = null) : DelegatingHandler
 {
     /// <summary>Set on a request whose response body must stream instead of being buffered in the attempt.</summary>
     public static readonly HttpRequestOptionsKey<bool> StreamResponse = new("alpacon.stream-response");
 
+    /// <summary>
+    /// Set on a request that starts work on the server although its method is safe (WebFTP's <c>GET …/upload/</c>
+    /// trigger): a 5xx, a timeout or a broken connection says nothing about whether the work started, so a retry could
+    /// start it twice. It is sent once, like a POST, and the caller reports the uncertain outcome.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> StartsWork = new("alpacon.starts-work");
+
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     public static bool IsRetryable(HttpMethod method) => method == HttpMethod.Get || method == HttpMethod.Head;
+
+    /// <summary>Whether <paramref name="request"/> may be sent again: a safe method not marked <see cref="StartsWork"/>.</summary>
+    public static bool IsRetryable(HttpRequestMessage request) =>
+        IsRetryable(request.Method) && !(request.Options.TryGetValue(StartsWork, out var startsWork) && startsWork);
 
     public static bool IsTransient(HttpStatusCode status) =>
         (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var retryable = IsRetryable(request.Method);
+        var retryable = IsRetryable(request);
         var stream = request.Options.TryGetValue(StreamResponse, out var s) && s;
         for (var attempt = 0; ; attempt++)
         {

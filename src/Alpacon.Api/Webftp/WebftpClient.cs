@@ -108,9 +108,29 @@ public sealed class WebftpClient(AlpaconHttp http, PresignedStorage storage, Web
             (e.TransferId, e.Command) = (id, command);
             throw;
         }
-        await http.GetAsync(ws, $"{UploadsPath}{id}/upload/", cancellationToken: cancellationToken).ConfigureAwait(false);
+        await TriggerAsync(ws, id, command, target.Path, cancellationToken).ConfigureAwait(false);
         var status = await WaitForStatusAsync(ws, $"{UploadsPath}{id}/status/", options.UploadWait(length), "write", target.Path, id, command, cancellationToken).ConfigureAwait(false);
         return new TransferResult(id, command, target.Path, digest.Bytes, digest.Sha256, Text(status["message"]));
+    }
+
+    /// <summary>
+    /// Asks the agent to fetch the stored object into place (§4.1 step 3). The trigger starts work although it is a GET,
+    /// so it is sent exactly once: after a 5xx, a timeout or a broken connection the server may have passed it on all
+    /// the same, and a second trigger could start a second transfer. The failure says whether the outcome is unknown.
+    /// </summary>
+    private async Task TriggerAsync(WorkspaceTarget ws, string id, string? command, string remotePath, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await http.GetStartingWorkAsync(ws, $"{UploadsPath}{id}/upload/", cancellationToken).ConfigureAwait(false);
+        }
+        catch (AlpaconApiException e) when (e is not WebftpException)
+        {
+            var message = e.OutcomeUnknown
+                ? $"The file is in object storage, but asking the agent to write it to {remotePath} failed, and whether the request reached the agent is unknown: {e.Message.TrimEnd('.')}. It was sent once and not retried, because a second request could start a second transfer."
+                : $"The file is in object storage, but the API refused to have the agent write it to {remotePath}, so nothing was written: {e.Message}";
+            throw new WebftpException(message, TransferFailure.Trigger, id, command, e.StatusCode, e.Code, e);
+        }
     }
 
     /// <summary>
@@ -133,16 +153,18 @@ public sealed class WebftpClient(AlpaconHttp http, PresignedStorage storage, Web
         var id = Text(download?["id"]) ?? throw new AlpaconApiException("The API created the download but returned no id.", HttpStatusCode.BadGateway);
         var command = Text(download?["command"]);
 
-        // §4.2: the agent's command puts the file into storage; its end says when the link can be read.
-        if (command is not null)
-            await WaitForCommandAsync(ws, command, source.Path, id, cancellationToken).ConfigureAwait(false);
-        // Some servers give the link only in the status; then the status is read first.
+        // §4.2: the agent's command puts the file into storage; its end says when the link can be read. A command that
+        // cannot be followed (no id, or hidden from this token) says nothing about that, and the link is handed out
+        // before the object exists (a GET then is 404 NoSuchKey): the transfer's status is waited for instead.
+        // Some servers give the link only in the status; then the status is read first too.
+        var followed = command is not null && await WaitForCommandAsync(ws, command, source.Path, id, cancellationToken).ConfigureAwait(false);
         JsonObject? status = null;
         var url = Text(download?["download_url"]);
-        if (string.IsNullOrEmpty(url))
+        if (!followed || string.IsNullOrEmpty(url))
         {
             status = await WaitForStatusAsync(ws, $"{DownloadsPath}{id}/status/", options.DownloadWait, "read", source.Path, id, command, cancellationToken).ConfigureAwait(false);
-            url = Text(status["download_url"]);
+            if (string.IsNullOrEmpty(url))
+                url = Text(status["download_url"]);
         }
         if (string.IsNullOrEmpty(url))
             throw new WebftpException("The agent finished, but the workspace returned no download URL (it has no object storage).", TransferFailure.NoStorage, id, command);
@@ -185,11 +207,12 @@ public sealed class WebftpClient(AlpaconHttp http, PresignedStorage storage, Web
         }, cancellationToken);
 
     /// <summary>
-    /// Polls the transfer's agent command until it ends (§4.2 step 2, §5.3). A command the token may not read (403/404)
-    /// is not followed: the status endpoint tells the outcome instead.
+    /// Polls the transfer's agent command until it ends (§4.2 step 2, §5.3): true once it succeeded. A command the token
+    /// may not read (403/404) is not followed and gives false: the caller waits for the transfer's status instead.
     /// </summary>
-    private Task<JsonObject> WaitForCommandAsync(WorkspaceTarget ws, string command, string remotePath, string id, CancellationToken cancellationToken) =>
-        PollAsync(options.DownloadWait, id, command, async ct =>
+    private async Task<bool> WaitForCommandAsync(WorkspaceTarget ws, string command, string remotePath, string id, CancellationToken cancellationToken)
+    {
+        var end = await PollAsync(options.DownloadWait, id, command, async ct =>
         {
             JsonObject state;
             try
@@ -200,7 +223,7 @@ public sealed class WebftpClient(AlpaconHttp http, PresignedStorage storage, Web
             }
             catch (AlpaconApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden)
             {
-                return [];
+                return new CommandEnd(Followed: false);
             }
             switch (CommandWaiter.Settled(state))
             {
@@ -208,16 +231,22 @@ public sealed class WebftpClient(AlpaconHttp http, PresignedStorage storage, Web
                     var reason = Text(state["result"]) is { Length: > 0 } r ? r.Trim() : "no reason given";
                     throw new WebftpException($"The agent could not read {remotePath}: {reason}", TransferFailure.Agent, id, command);
                 case CommandWaitEnd.Completed:
-                    return state;
+                    return new CommandEnd(Followed: true);
                 case CommandWaitEnd.Failed:
                     throw new WebftpException($"The agent's command for {remotePath} ended '{CommandsClient.Status(state)}' without the file.", TransferFailure.Agent, id, command);
                 default:
                     return null;
             }
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        return end.Followed;
+    }
+
+    /// <summary>How following a transfer's command ended: it succeeded, or it could not be followed.</summary>
+    private sealed record CommandEnd(bool Followed);
 
     /// <summary>Calls <paramref name="poll"/> until it returns a result, waiting 250 ms doubling to 2 s between calls, for up to <paramref name="wait"/>.</summary>
-    private async Task<JsonObject> PollAsync(TimeSpan wait, string id, string? command, Func<CancellationToken, Task<JsonObject?>> poll, CancellationToken cancellationToken)
+    private async Task<T> PollAsync<T>(TimeSpan wait, string id, string? command, Func<CancellationToken, Task<T?>> poll, CancellationToken cancellationToken)
+        where T : class
     {
         var started = Stopwatch.GetTimestamp();
         var delay = options.FirstPollInterval;

@@ -26,6 +26,12 @@ public enum TransferFailure
 
     /// <summary>The local source changed while it was being sent.</summary>
     SourceChanged,
+
+    /// <summary>
+    /// Asking the agent to start the upload failed. It is never retried; after a 5xx, a timeout or a broken connection
+    /// (<see cref="AlpaconApiException.OutcomeUnknown"/>) the agent may still write the file.
+    /// </summary>
+    Trigger,
 }
 
 /// <summary>

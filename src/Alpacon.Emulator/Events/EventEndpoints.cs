@@ -55,6 +55,11 @@ public static class EventEndpoints
             return;
         }
         var hub = ctx.RequestServices.GetRequiredService<EventHub>();
+        if (!hub.IsAvailable)
+        {
+            await Api.NotFound(ctx);
+            return;
+        }
         var (sessionId, channelId, key) = hub.CreateSession(user);
         var scheme = ctx.Request.IsHttps ? "wss" : "ws";
         await Api.Created(ctx, new JsonObject

@@ -15,6 +15,31 @@ public sealed class EventHub
 {
     private readonly Lock gate = new();
     private readonly Dictionary<string, EventChannel> channels = new(StringComparer.Ordinal);
+    private int unavailable;
+
+    /// <summary>False while an <see cref="Unavailable"/> handle is held: event sessions cannot be created.</summary>
+    public bool IsAvailable => Volatile.Read(ref unavailable) == 0;
+
+    /// <summary>
+    /// Until the returned handle is disposed, <c>POST /api/events/sessions/</c> answers 404, as on a server without
+    /// event streaming; clients then fall back to polling alone. Tests use it for the poll-only path.
+    /// </summary>
+    public IDisposable Unavailable()
+    {
+        Interlocked.Increment(ref unavailable);
+        return new Restore(this);
+    }
+
+    private sealed class Restore(EventHub hub) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+                Interlocked.Decrement(ref hub.unavailable);
+        }
+    }
 
     private sealed class EventChannel(string id, string sessionId, string key, User user)
     {

@@ -52,7 +52,7 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
             var budget = Args.Range(max_output, "max_output", 200, CommandResults.MaxMaxOutput);
             var reporter = new ProgressReporter(progress, single: true);
             var run = (await executor.RunAsync(ws, [request], parallel: true, wait, reporter.Report, ct).ConfigureAwait(false))[0];
-            return Single(run, budget);
+            return Single(run, budget, ws);
         }, cancellationToken);
 
     [McpServerTool(Name = "execute_command_multi_server", Title = "Run a command on several servers", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = true)]
@@ -214,19 +214,24 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
             return new JsonObject { ["command_id"] = id, ["reported"] = "fin", ["success"] = success, ["exit_code"] = exit_code ?? (success ? 0 : 1), ["response"] = answer };
         }, cancellationToken);
 
-    /// <summary>Calls an agent-only endpoint and explains the API's refusal of a user token plainly.</summary>
-    private static async Task<JsonNode?> AgentEndpoint(string action, Func<Task<JsonNode?>> call)
+    /// <summary>
+    /// Calls an agent-only endpoint and explains the API's refusal of a user token plainly. Any 401/403 gets that
+    /// explanation, whatever <c>code</c> the API gives (an ACL or work-session code is still the same refusal of a user
+    /// token on an agent endpoint); the code is kept in the result.
+    /// </summary>
+    internal static async Task<JsonNode?> AgentEndpoint(string action, Func<Task<JsonNode?>> call)
     {
         try
         {
             return await call().ConfigureAwait(false);
         }
-        catch (AlpaconApiException e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized && e.Code is null)
+        catch (AlpaconApiException e) when (e.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized)
         {
+            var status = (int)e.StatusCode!.Value;
             throw new ToolFailureException(
-                $"The API refused the {action}/ call: it is an agent endpoint, which takes the agent's server credentials, and your user token is not accepted there ({(int)e.StatusCode!.Value}).",
+                $"The API refused the {action}/ call: it is an agent endpoint, which takes the agent's server credentials, and your user token is not accepted there ({status}{(e.Code is null ? "" : $" {e.Code}")}).",
                 "Nothing needs doing: the Alpacon agent acknowledges and finishes commands by itself. Follow a command with get_command_status, or cancel one not yet delivered with delete_command.",
-                e.Body?.DeepClone(), (int)e.StatusCode!.Value, null, e);
+                e.Body?.DeepClone(), status, e.Code, e);
         }
     }
 
@@ -253,8 +258,10 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
         return new CommandWaitOptions(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(seconds * CapFactor));
     }
 
-    private static JsonNode Single(CommandRun run, int budget)
+    private static JsonNode Single(CommandRun run, int budget, WorkspaceTarget ws)
     {
+        if (run.SubmissionUncertain)
+            throw MaybeCreated(run.Error!, ws);
         if (run.Error is { } error)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         if (run.Result is not { } result)
@@ -268,13 +275,28 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
         };
     }
 
+    private const string MaybeCreatedHint = "Submissions are never retried automatically: before submitting again, check list_commands for a command created after all, and follow it with get_command_status if it is there.";
+
+    /// <summary>
+    /// A submission that failed without an answer saying whether the command was created (timeout, reset, 5xx): the
+    /// API's error, plus that the command may exist and run, and where to look for it.
+    /// </summary>
+    private static ToolFailureException MaybeCreated(Exception error, WorkspaceTarget ws)
+    {
+        var described = ToolErrors.From(error, ws);
+        return new ToolFailureException(
+            $"{described.Message.TrimEnd('.')}. The command may have been created all the same: the request was sent once and not retried.",
+            MaybeCreatedHint, described.Details, described.StatusCode, described.ErrorCode, error);
+    }
+
     /// <summary>The call was cancelled by the client: what became of the command upstream.</summary>
     private static JsonObject Cancelled(CommandRun run)
     {
         var o = run.Submitted is { } submitted ? CommandResults.Summary(submitted, CommandResults.RunFields) : new JsonObject();
         o["completed"] = false;
         o["call_cancelled"] = true;
-        o["upstream"] = run.Cancellation?.Message ?? "The command had not been submitted.";
+        // The POST is never aborted (CommandExecutor), so a run with no command and no error was cancelled before it.
+        o["upstream"] = run.Cancellation?.Message ?? "The call was cancelled before the command was submitted: nothing was sent.";
         if (run.Cancellation is { Cancelled: true })
             o["status"] = "cancelled";
         return o;
@@ -298,8 +320,10 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
             if (run.Error is { } error)
             {
                 errors++;
-                entry = Parts.Describe(error, ws);
+                entry = Parts.Describe(run.SubmissionUncertain ? MaybeCreated(error, ws) : error, ws);
                 entry["status"] = "error";
+                if (run.SubmissionUncertain)
+                    entry["may_have_been_created"] = true;
                 if (run.CommandId is { } submitted)
                     entry["command_id"] = submitted; // submitted, then the wait failed: the command may still run
             }
@@ -418,8 +442,8 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
         var hints = results.Select(r => (string?)r["hint"]).Distinct(StringComparer.Ordinal).ToList();
         var hint = hints is [{ } shared] ? shared : "No server ran the command: see details.results for each server's error and hint.";
         // A submission that timed out, lost its connection or got a 5xx may have created the command all the same.
-        if (results.Any(r => (string?)r["status"] == "error" && r["command_id"] is null && ((int?)r["status_code"] is null or >= 500)))
-            hint += " Submissions are never retried automatically; before submitting again, check list_commands for a command that was created after all.";
+        if (hint != MaybeCreatedHint && results.Any(r => (bool?)r["may_have_been_created"] == true))
+            hint += " " + MaybeCreatedHint;
         var statuses = results.Select(r => (int?)r["status_code"]).Distinct().ToList();
         var codes = results.Select(r => (string?)r["error_code"]).Distinct(StringComparer.Ordinal).ToList();
         return new ToolFailureException(message, hint, data, statuses is [{ } status] ? status : null, codes is [{ } code] ? code : null);
@@ -427,8 +451,11 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
 
     /// <summary>
     /// Sends status changes and output as MCP progress notifications (when the client asked for them with a progress
-    /// token; otherwise the SDK's reporter does nothing). Progress only grows: for one server it counts updates, for
-    /// several it counts finished servers out of the total.
+    /// token; otherwise the SDK's reporter does nothing). MCP requires each notification's progress to be larger than
+    /// the one before. For one server it counts updates. For several it counts finished runs out of the total, every
+    /// run that ended counting (completed, failed, timed out or errored), so it reaches the total; the updates between
+    /// two ends move it on by ever smaller steps below the next whole number. An update whose value a float can no
+    /// longer place above the last one is not sent (its output is still in the result).
     /// </summary>
     private sealed class ProgressReporter(IProgress<ProgressNotificationValue>? progress, bool single, int total = 1)
     {
@@ -436,30 +463,47 @@ public sealed partial class CommandTools(ToolRunner runner, CommandsClient comma
         private readonly Lock gate = new();
         private int updates;
         private int finished;
+        private int sinceEnd;
+        private float last = float.NegativeInfinity;
 
         public void Report(CommandRun run, CommandUpdate update)
         {
-            if (progress is null)
-                return;
+            if (progress is null || (single && update.Ended))
+                return; // one server's end is the result itself
             lock (gate)
             {
                 var server = run.Submitted?["server"]?["name"]?.ToString() ?? run.Request.ServerId;
                 string message;
-                if (update.Output is { } output)
+                float value;
+                if (update.Ended)
                 {
-                    var text = output.Length <= MaxMessage ? output : "…" + output[^MaxMessage..];
-                    message = single ? text : $"{server}: {text}";
+                    finished++;
+                    sinceEnd = 0;
+                    value = finished;
+                    message = $"{server}: {update.Status} ({finished} of {total} done)";
                 }
                 else
                 {
-                    if (!single && update.Status is "success" or "failed" or "stuck" or "denied" or "rejected" or "cancelled" or "error" or "awaiting_approval")
-                        finished++;
-                    message = $"{server}: {update.Status}";
+                    if (update.Output is { } output)
+                    {
+                        var text = output.Length <= MaxMessage ? output : "…" + output[^MaxMessage..];
+                        message = single ? text : $"{server}: {text}";
+                    }
+                    else
+                    {
+                        message = $"{server}: {update.Status}";
+                    }
+                    sinceEnd++;
+                    value = single ? ++updates : (float)(finished + sinceEnd / (sinceEnd + 1.0));
+                    if (!single && value >= finished + 1)
+                        return; // rounded up to the next end's value, which that end must still be able to exceed
                 }
-                updates++;
+                if (value <= last)
+                    return;
+                last = value;
                 progress.Report(single
-                    ? new ProgressNotificationValue { Progress = updates, Message = message }
-                    : new ProgressNotificationValue { Progress = finished, Total = total, Message = message });
+                    ? new ProgressNotificationValue { Progress = value, Message = message }
+                    : new ProgressNotificationValue { Progress = value, Total = total, Message = message });
             }
         }
     }

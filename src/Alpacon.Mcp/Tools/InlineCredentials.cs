@@ -17,6 +17,9 @@ public static partial class InlineCredentials
         "mysql", "mysqldump", "mysqladmin", "mysqlimport", "mysqlcheck", "mysqlshow", "mysqlpump", "mariadb", "mariadb-dump", "mariadb-admin",
     };
 
+    /// <summary>Every client with a password flag checked below.</summary>
+    private static readonly HashSet<string> PasswordClients = new([.. AttachedPasswordClients, "sshpass", "curl"], StringComparer.Ordinal);
+
     [GeneratedRegex(@"^(?<name>[A-Za-z_][A-Za-z0-9_]*)=(?<value>.+)$", RegexOptions.CultureInvariant)]
     private static partial Regex Assignment();
 
@@ -36,11 +39,18 @@ public static partial class InlineCredentials
         foreach (var segment in Segments(line))
         {
             var words = segment.Split([' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
-            var program = words.SkipWhile(w => w is "sudo" or "env" or "exec" or "time" or "nohup" || w.StartsWith('-') || Assignment().IsMatch(w))
-                .Select(w => w.Split('/')[^1]).FirstOrDefault();
+            // The client is found wherever it stands rather than as the segment's first word: wrappers take arguments of
+            // their own (sudo -u app, timeout 30, nice -n 10, bash -c '…'), and telling those from the program would mean
+            // knowing every wrapper's options. A password-taking client's flags count from its name on.
+            string? program = null;
             for (var i = 0; i < words.Length; i++)
             {
                 var word = words[i];
+                if (ProgramName(word) is { } name && PasswordClients.Contains(name))
+                {
+                    program = name;
+                    continue;
+                }
                 if (Assignment().Match(word) is { Success: true } assignment && SecretName().IsMatch(assignment.Groups["name"].Value) && IsLiteral(assignment.Groups["value"].Value))
                     return $"the variable {assignment.Groups["name"].Value} is given a literal value";
                 if (PasswordOption().Match(word) is { Success: true } option && IsLiteral(option.Groups["value"].Value))
@@ -62,6 +72,9 @@ public static partial class InlineCredentials
         }
         return null;
     }
+
+    /// <summary>A word's program name: without quotes (<c>bash -c 'mysql …'</c>) and without its directory.</summary>
+    private static string? ProgramName(string word) => word.Trim('\'', '"').Split('/')[^1] is { Length: > 0 } name ? name : null;
 
     /// <summary>A literal value, not a reference to a variable or a command substitution.</summary>
     private static bool IsLiteral(string value)

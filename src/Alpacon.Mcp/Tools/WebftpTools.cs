@@ -398,6 +398,10 @@ public sealed class WebftpTools(ToolRunner runner, WebftpClient webftp, ServerSe
             TransferFailure.NoStorage => "This Alpacon installation has no object storage for WebFTP; transfer the file with the Alpacon web console instead.",
             TransferFailure.SourceChanged => "The local file changed while it was sent; retry once nothing is writing to it.",
             TransferFailure.TooLarge => LocalPathHint,
+            TransferFailure.Trigger when e.OutcomeUnknown =>
+                "The agent may still write the file: check whether it arrived (e.g. execute_command with 'ls -l' on the path) before uploading again. An upload again replaces the file unless allow_overwrite is false.",
+            TransferFailure.Trigger when e.StatusCode == HttpStatusCode.TooManyRequests => "Rate limited: upload the file again in a minute.",
+            TransferFailure.Trigger => "The API refused to start the transfer; see the message, then upload the file again.",
             _ => null,
         };
         return new ToolError(e.Message, details, e.StatusCode is { } s ? (int)s : null, e.Code, hint);

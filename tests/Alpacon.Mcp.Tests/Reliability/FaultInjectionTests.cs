@@ -299,6 +299,42 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
         await ServerStillServesAsync(c);
     }
 
+    /// <summary>
+    /// WebFTP's upload trigger is a GET that starts work, so the read-only retry rules must not apply to it: a 503 or a
+    /// reset may come after the server passed it on, and a second trigger could start a second transfer.
+    /// </summary>
+    [Theory]
+    [InlineData("503")]
+    [InlineData("reset")]
+    public async Task UploadTrigger_StartsWork_IsSentExactlyOnce_AndSaysTheOutcomeIsUnknown(string kind)
+    {
+        var timeout = TimeoutFor(kind);
+        await using var c = await ConnectAsync(emulator, configure: Api(timeout, retries: 3));
+        var session = (string)Success(await CallAsync(c, "webftp_session_create", new() { ["server_id"] = ToolCases.ServerId, ["username"] = "jane" }))["data"]!["id"]!;
+        var since = Journal.Elapsed;
+        JsonObject body;
+        // The upload's first GET under /uploads/ is its trigger (the create is a POST, the bytes go to /s3/).
+        using (var fault = Faults.Add(Rule(kind, "GET", count: 1, timeout) with { PathPrefix = "/api/webftp/uploads/" }))
+        {
+            body = Error(await CallAsync(c, "webftp_upload_file", new() { ["session_id"] = session, ["file_path"] = $"/tmp/trigger-{kind}.txt", ["file_data"] = "aGk=" }));
+            Assert.Equal(1, fault.Hits);
+        }
+
+        var triggers = Journal.Entries.Where(e => e.At >= since && e.Method == "GET" && e.Path.StartsWith("/api/webftp/uploads/", StringComparison.Ordinal) && e.Path.EndsWith("/upload/", StringComparison.Ordinal)).ToList();
+        Assert.Single(triggers);
+        Assert.Single(Journal.Entries, e => e.At >= since && e.Method == "PUT");
+        Assert.DoesNotContain(Journal.Entries, e => e.At >= since && e.Path.EndsWith("/status/", StringComparison.Ordinal));
+        var message = (string?)body["message"];
+        Assert.Equal("trigger", (string?)body["details"]!["failure"]);
+        Assert.NotNull(body["details"]!["transfer_id"]);
+        Assert.Contains("not retried", message);
+        Assert.Contains("unknown", message);
+        Assert.Contains(kind == "503" ? "503" : "failed", message);
+        Assert.Contains("before uploading again", (string?)body["hint"]);
+        output.WriteLine(message);
+        await ServerStillServesAsync(c);
+    }
+
     [Fact]
     public async Task ServersList_429WithRetryAfter_WaitsAndRecovers()
     {

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alpacon.Api.Http;
 using Alpacon.Emulator.Commands;
 using Alpacon.Emulator.Core;
 using Alpacon.Emulator.Faults;
 using Alpacon.Mcp.Tests.Infrastructure;
+using Alpacon.Mcp.Tools;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -116,8 +118,119 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
         Assert.Contains("one\n", messages);
         Assert.Contains("two\n", messages);
         Assert.True(messages.IndexOf("one\n") < messages.IndexOf("two\n"));
-        var values = progress.Values.Select(v => v.Progress).ToList();
-        Assert.Equal(values.Order(), values); // progress only grows
+        AssertStrictlyIncreasing(progress.Values.Select(v => v.Progress).ToList());
+    }
+
+    /// <summary>MCP: each progress notification carries a larger value than the one before; a repeat is a protocol error.</summary>
+    private static void AssertStrictlyIncreasing(IReadOnlyList<float> values)
+    {
+        Assert.NotEmpty(values);
+        for (var i = 1; i < values.Count; i++)
+            Assert.True(values[i] > values[i - 1], $"progress {values[i]} after {values[i - 1]} (all: {string.Join(", ", values)})");
+    }
+
+    [Fact]
+    public async Task ExecuteCommandMultiServer_Progress_GrowsWithEveryNotification_AndReachesTheTotal_CountingErrors()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var progress = new Collector();
+        string[] ids = [Web01, Db01, Seed.ServerId("web-02")];
+        Store.FailNextSubmissions(1); // one server's submission fails: it ends as an error and still counts as finished
+
+        var result = await c.Client.CallToolAsync("execute_command_multi_server", new Dictionary<string, object?> { ["server_ids"] = ids, ["command"] = "echo one; sleep 0.2; echo two" }, progress);
+
+        var data = Success(result)["data"]!;
+        Assert.Equal(1, (int?)data["summary"]!["errors"]);
+        await Eventually(() => progress.Values.Any(v => v.Progress == ids.Length));
+        var values = progress.Values.ToList();
+        // The client may hand notifications over out of order, so the values are checked in the order they were sent.
+        AssertStrictlyIncreasing([.. values.Select(v => v.Progress).Order()]);
+        Assert.All(values, v => Assert.Equal(ids.Length, v.Total));
+        Assert.Equal(ids.Length, values.Max(v => v.Progress));
+        Assert.Equal([1f, 2f, 3f], values.Select(v => v.Progress).Where(p => p == MathF.Floor(p) && p > 0).Order());
+        Assert.Contains(values, v => (v.Message ?? "").Contains(": error (", StringComparison.Ordinal));
+        Assert.Contains(values, v => (v.Message ?? "").Contains("two\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExecuteCommand_WithoutTheEventStream_PassesOnOutput_AndOutputKeepsTheWaitAlive()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var progress = new Collector();
+        var before = Journal.Elapsed;
+        CallToolResult result;
+        // An older server without event streaming: completion and output are seen only by polling. The command prints
+        // every 0.8 s and runs past the 2 s timeout, which only its output can keep alive (its status stays running).
+        using (emulator.Emulator.Services.GetRequiredService<Alpacon.Emulator.Events.EventHub>().Unavailable())
+        {
+            result = await c.Client.CallToolAsync("execute_command", new Dictionary<string, object?>
+            {
+                ["server_id"] = Web01,
+                ["command"] = "echo one; sleep 0.8; echo two; sleep 0.8; echo three; sleep 0.8; echo four",
+                ["timeout"] = 2,
+            }, progress);
+        }
+
+        var data = Success(result)["data"]!;
+        Assert.True((bool?)data["completed"]);
+        Assert.Equal("one\ntwo\nthree\nfour\n", (string?)data["output"]);
+        Assert.Equal("poll", (string?)data["noticed_via"]);
+        Assert.Equal(404, Assert.Single(Since(before, "POST", "/api/events/sessions/")).Status);
+        var id = (string)data["command_id"]!;
+        var fin = Assert.Single(Since(before, "POST", $"{Root}{id}/fin/"));
+        Assert.True(Since(before, "GET", $"{Root}{id}/chunks/").Count(ch => ch.At < fin.At) >= 2, "new output was read while the command ran");
+        // What a poll of the running command found went out as progress; lines printed between two polls arrive together,
+        // and the last ones come with the result.
+        await Eventually(() => progress.Messages.Any(m => m.Contains("two\n", StringComparison.Ordinal)));
+        Assert.Contains(progress.Messages, m => m.StartsWith("one\n", StringComparison.Ordinal));
+        AssertStrictlyIncreasing([.. progress.Values.Select(v => v.Progress).Order()]);
+    }
+
+    [Fact]
+    public async Task ExecuteCommand_CancelledWhileThePostIsInFlight_DeletesTheCreatedCommand()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var before = Journal.Elapsed;
+        var line = $"echo in-flight-{Guid.NewGuid():N}";
+        // The emulator creates the command at once but holds the POST's answer back: the call is cancelled meanwhile.
+        using var slow = emulator.Emulator.Faults.Add(new FaultRule(FaultKind.Latency, Root) { Method = "POST", Count = 1, Delay = TimeSpan.FromSeconds(2) });
+        var requestId = new RequestId("cancel-" + Guid.NewGuid().ToString("N"));
+        var call = c.Client.SendRequestAsync<CallToolRequestParams, CallToolResult>(
+            RequestMethods.ToolsCall,
+            new CallToolRequestParams { Name = "execute_command", Arguments = new Dictionary<string, JsonElement> { ["server_id"] = JsonSerializer.SerializeToElement(Legacy01), ["command"] = JsonSerializer.SerializeToElement(line) } },
+            McpJsonUtilities.DefaultOptions, requestId).AsTask();
+        await Eventually(() => Store.All().Any(r => r.Line == line));
+        var post = Assert.Single(Since(before, "POST", Root));
+        Assert.Null(post.CompletedAt); // the answer is still held back
+        await c.Client.SendNotificationAsync(NotificationMethods.CancelledNotification, new CancelledNotificationParams { RequestId = requestId, Reason = "test" }, McpJsonUtilities.DefaultOptions);
+
+        await Eventually(() => Journal.Matching("DELETE", Root).Any(e => e.At >= before && e.Status != 0));
+        var command = Store.All().Single(r => r.Line == line);
+        var delete = Assert.Single(Journal.Matching("DELETE", Root), e => e.At >= before);
+        Assert.Equal($"{Root}{command.Id}/", delete.Path);
+        Assert.Equal(204, delete.Status);
+        Assert.Equal("cancelled", command.Status);
+        Assert.Equal(201, post.Status); // the POST was not aborted: its answer named the command to cancel
+        Assert.True(delete.At >= post.CompletedAt);
+        await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task ExecuteCommand_PostTimesOut_SaysTheCommandMayExist_AndWhereToLook()
+    {
+        await using var c = await ConnectAsync(emulator, configure: s => s.Api = new Alpacon.Api.AlpaconApiOptions { RequestTimeout = TimeSpan.FromSeconds(1) });
+        var before = Journal.Elapsed;
+        var line = $"echo maybe-{Guid.NewGuid():N}";
+        JsonObject error;
+        using (emulator.Emulator.Faults.Add(new FaultRule(FaultKind.Latency, Root) { Method = "POST", Count = 1, Delay = TimeSpan.FromSeconds(2) }))
+            error = Error(await c.CallAsync("execute_command", new() { ["server_id"] = Web01, ["command"] = line }));
+
+        Assert.Contains("timed out", (string?)error["message"]);
+        Assert.Contains("may have been created", (string?)error["message"]);
+        Assert.Contains("check list_commands", (string?)error["hint"]);
+        Assert.Single(Since(before, "POST", Root)); // never retried
+        Assert.Single(Store.All(), r => r.Line == line); // and indeed created, once
+        await Store.WhenFinalAsync(Store.All().Single(r => r.Line == line));
     }
 
     [Fact]
@@ -390,6 +503,24 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
         Assert.Contains("agent endpoint", (string?)fin["message"]);
         Assert.Equal("scheduled", command.Status);
         Store.Cancel(command);
+    }
+
+    [Theory]
+    [InlineData(403, "api_token_acl_not_allowed")]
+    [InlineData(403, "work_session_required")]
+    [InlineData(401, "auth_mfa_required")]
+    [InlineData(403, null)]
+    public async Task AgentEndpoint_AnyRefusal_IsExplainedAsAnAgentEndpoint_KeepingTheCode(int status, string? code)
+    {
+        var refusal = new AlpaconApiException($"POST /api/events/commands/x/ack/ failed: {status}", (System.Net.HttpStatusCode)status, code, code is null ? null : new JsonObject { ["code"] = code });
+
+        var e = await Assert.ThrowsAsync<ToolFailureException>(() => CommandTools.AgentEndpoint("ack", () => throw refusal));
+
+        Assert.Contains("agent endpoint", e.Message);
+        Assert.Contains("get_command_status", e.Hint);
+        Assert.Equal((status, code), (e.StatusCode, e.ErrorCode));
+        if (code is not null)
+            Assert.Contains(code, e.Message);
     }
 
     [Fact]

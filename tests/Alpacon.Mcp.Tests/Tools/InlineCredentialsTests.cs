@@ -17,6 +17,14 @@ public sealed class InlineCredentialsTests
     [InlineData("redis-cli --password=secret ping")]
     [InlineData("sshpass -p secret ssh web-01 uptime")]
     [InlineData("cd /srv && mysql -pX -e 'show tables'")]
+    [InlineData("sudo -u app mysql -pS3cret")]
+    [InlineData("timeout 30 mysql -pX")]
+    [InlineData("nice -n 10 ionice -c 3 mysqldump -uroot -phunter2 shop")]
+    [InlineData("sudo -u deploy env HOME=/srv /usr/bin/mysql -pX")]
+    [InlineData("docker exec -i db mysql -uroot -pS3cret shop")]
+    [InlineData("bash -c 'mysql -pS3cret -e \"select 1\"'")]
+    [InlineData("timeout 10 sshpass -p secret ssh web-01 uptime")]
+    [InlineData("sudo -u app curl -u admin:secret https://api.internal/health")]
     public void Find_FlagsInlineSecrets(string line) => Assert.NotNull(InlineCredentials.Find(line));
 
     [Theory]
@@ -34,6 +42,10 @@ public sealed class InlineCredentialsTests
     [InlineData("echo $API_TOKEN | wc -c")]
     [InlineData("git clone git@github.com:acme/app.git")]
     [InlineData("systemctl status nginx")]
+    [InlineData("sudo -u app mysql -p")]
+    [InlineData("timeout 30 mysql -p$DB_PASSWORD")]
+    [InlineData("systemctl restart mysql && mkdir -p /var/lib/app")]
+    [InlineData("timeout 5 curl -u $CREDS https://api.internal/health")]
     public void Find_LeavesOrdinaryLinesAlone(string line) => Assert.Null(InlineCredentials.Find(line));
 
     [Fact]

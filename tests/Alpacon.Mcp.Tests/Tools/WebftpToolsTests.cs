@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Alpacon.Emulator.Core;
+using Alpacon.Emulator.Faults;
 using Alpacon.Emulator.Webftp;
 using Alpacon.Mcp.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -408,6 +409,36 @@ public sealed class WebftpToolsTests(EmulatorFixture emulator)
         var data = Success(await c.CallAsync("webftp_download_file", new() { ["session_id"] = session, ["path"] = "/etc/os-release" }))["data"]!;
         Assert.Equal("utf-8", (string?)data["encoding"]);
         Assert.Contains("Ubuntu", (string?)data["content"]);
+    }
+
+    [Fact]
+    public async Task DownloadFile_CommandHiddenFromTheToken_WaitsForTheStatus_BeforeFetchingTheObject()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var session = await SessionAsync(c, Web01, "jane");
+        var before = Emu.Journal.Elapsed;
+        Task<ModelContextProtocol.Protocol.CallToolResult> call;
+        // The token may not read the transfer's command (404), and the agent is slow: the object is not stored yet, so
+        // fetching the link now would be 404 NoSuchKey.
+        using (emulator.Emulator.Faults.Add(new FaultRule(FaultKind.ServerError, "/api/events/commands/") { Method = "GET", Status = 404 }))
+        {
+            using (Emu.Agent.Hold())
+            {
+                call = c.CallAsync("webftp_download_file", new() { ["session_id"] = session, ["path"] = "/etc/hostname" });
+                for (var i = 0; i < 500 && !Emu.Journal.Entries.Any(e => e.At >= before && e.Path.EndsWith("/status/", StringComparison.Ordinal) && e.Status == 422); i++)
+                    await Task.Delay(20);
+            }
+            var data = Success(await call)["data"]!;
+            Assert.Equal("web-01\n", (string?)data["content"]);
+        }
+
+        var entries = Emu.Journal.Entries.Where(e => e.At >= before).ToList();
+        Assert.Contains(entries, e => e.Method == "GET" && e.Path.StartsWith("/api/events/commands/", StringComparison.Ordinal) && e.Status == 404);
+        var statuses = entries.Where(e => e.Path.StartsWith("/api/webftp/downloads/", StringComparison.Ordinal) && e.Path.EndsWith("/status/", StringComparison.Ordinal)).ToList();
+        Assert.Contains(statuses, s => s.Status == 422);
+        var fetch = Assert.Single(entries, e => e.Method == "GET" && e.Path.StartsWith("/s3/", StringComparison.Ordinal));
+        Assert.Equal(200, fetch.Status);
+        Assert.True(statuses[^1].Status == 200 && statuses[^1].Sequence < fetch.Sequence, "the object is fetched only after the status reported success");
     }
 
     [Fact]
