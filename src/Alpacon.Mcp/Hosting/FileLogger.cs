@@ -14,16 +14,20 @@ public sealed class FileLoggerProvider : ILoggerProvider
         _writer = new StreamWriter(Open(path)) { AutoFlush = true };
     }
 
-    /// <summary>Opens (creating with mode 0600) the file for appending; throws IOException or UnauthorizedAccessException.</summary>
+    /// <summary>Opens the file for appending, created or tightened to mode 0600; throws IOException or UnauthorizedAccessException.</summary>
     public static FileStream Open(string path)
     {
         var full = Path.GetFullPath(path);
         if (Path.GetDirectoryName(full) is { } directory)
             Directory.CreateDirectory(directory);
         var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite | FileShare.Delete };
-        if (!OperatingSystem.IsWindows())
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        return new FileStream(full, options);
+        if (OperatingSystem.IsWindows())
+            return new FileStream(full, options);
+        options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var stream = new FileStream(full, options);
+        // An existing file keeps its mode on open: tighten it, since the log names servers, users and workspaces.
+        File.SetUnixFileMode(stream.SafeFileHandle, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return stream;
     }
 
     public ILogger CreateLogger(string categoryName) => new FileLogger(this, categoryName);

@@ -231,8 +231,10 @@ public sealed class CliSurfaceTests(EmulatorFixture emulator) : IDisposable
         Assert.DoesNotContain("LEAKCHECK", text);
         Assert.DoesNotContain("LEAKCHECK", outcome.StandardError);
 
-        // Appended, not truncated.
+        // Appended, not truncated; a file someone loosened is tightened again.
+        File.SetUnixFileMode(log, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         await Run("--sandbox", "--log-file", log, "--log-level", "info", "call", "servers_list");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(log));
         Assert.Contains("Tool call auth_set_token", File.ReadAllText(log));
         Assert.Contains("Tool call servers_list", File.ReadAllText(log));
     }
