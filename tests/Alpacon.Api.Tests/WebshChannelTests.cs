@@ -75,6 +75,42 @@ public sealed partial class WebshChannelTests
     }
 
     [Fact]
+    public async Task ClosedHere_WhileACommandRuns_IsNotTheEndOfTheSession()
+    {
+        // websh_session_reconnect closes the channel it replaces; the server answers our close frame with 1000, which
+        // must not read as the session ending (the command goes on in the shell).
+        var socket = new ScriptedWebSocket();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        socket.OnSend = keys =>
+        {
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+            {
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
+            }
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+            {
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nstarted\r\n", 4096);
+                started.TrySetResult();
+            }
+        };
+        var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+        socket.Output(Prompt, 4096);
+        var running = channel.ExecuteAsync("echo started; sleep 60", Bound, CancellationToken.None);
+        await started.Task.WaitAsync(Bound);
+
+        await channel.DisposeAsync();
+
+        var closed = await Assert.ThrowsAsync<WebshChannelClosedException>(() => running);
+        Assert.True(closed.Closure.Local);
+        Assert.False(closed.Closure.IsCleanEnd);
+        Assert.Equal("started", closed.PartialOutput);
+        Assert.Contains("closed by alpacon-mcp", closed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("session has ended", closed.Message, StringComparison.Ordinal);
+        Assert.Contains("may still be running", closed.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SessionEnded_CloseFrameWhileTheHandshakeIsAnswered_Reports4000AtOnce()
     {
         var socket = new ScriptedWebSocket();

@@ -29,6 +29,8 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>A new channel syncs gently (the login may still be running); after an interrupt, with Ctrl-C between tries.</summary>
     private SyncNeed needsSync = SyncNeed.Startup;
     private long receivedChars;
+    /// <summary>Set when this side closes the channel, so that the answer to our close frame is not taken for the end of the session.</summary>
+    private int closingLocally;
 
     private WebshChannel(WebSocket socket, WebshChannelInfo info, int maxCapture)
     {
@@ -362,6 +364,7 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>Closes the socket cleanly (1000); the session itself stays open on the server.</summary>
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref closingLocally, 1);
         if (socket.State == WebSocketState.Open)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -382,7 +385,7 @@ public sealed class WebshChannel : IAsyncDisposable
             {
             }
         }
-        MarkClosed((int)WebSocketCloseStatus.NormalClosure, "closed by alpacon-mcp", null);
+        MarkClosed((int)WebSocketCloseStatus.NormalClosure, null, null);
         await stopping.CancelAsync().ConfigureAwait(false);
         socket.Abort();
         socket.Dispose();
@@ -398,7 +401,8 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>Ends the channel at once without a close handshake (shutdown of a host that must not wait).</summary>
     public void Abort()
     {
-        MarkClosed((int)WebSocketCloseStatus.NormalClosure, "closed by alpacon-mcp", null);
+        Volatile.Write(ref closingLocally, 1);
+        MarkClosed((int)WebSocketCloseStatus.NormalClosure, null, null);
         stopping.Cancel();
         socket.Abort();
     }
@@ -454,7 +458,7 @@ public sealed class WebshChannel : IAsyncDisposable
     {
         lock (gate)
         {
-            Closed ??= new WebshClosure(code, string.IsNullOrEmpty(reason) ? null : reason, failure is null ? null : Describe(failure));
+            Closed ??= new WebshClosure(code, string.IsNullOrEmpty(reason) ? null : reason, failure is null ? null : Describe(failure), Volatile.Read(ref closingLocally) != 0);
             Signal();
         }
     }
@@ -516,13 +520,21 @@ internal enum SyncNeed
 public sealed record WebshChannelInfo(string ChannelId, string? SessionId, string Region, string Workspace, string MaskedUrl, DateTimeOffset ConnectedAt);
 
 /// <summary>How a channel ended: the close code and reason the server sent, or the failure that dropped it.</summary>
-public sealed record WebshClosure(int? Code, string? Reason, string? Failure)
+/// <param name="Code">The close code received (or, closed here, the one sent).</param>
+/// <param name="Reason">The close reason received, if any.</param>
+/// <param name="Failure">Why the connection failed, when it ended without a close handshake.</param>
+/// <param name="Local">
+/// alpacon-mcp closed it (disconnect, replaced by a reconnect, idle, shutdown): whatever code came back, this says
+/// nothing about the session, which goes on.
+/// </param>
+public sealed record WebshClosure(int? Code, string? Reason, string? Failure, bool Local = false)
 {
-    /// <summary>4000 (session ended), 1000 and 1001 are a clean end, as the Alpacon CLI treats them.</summary>
-    public bool IsCleanEnd => Code is WebshChannel.SessionEndedCode or 1000 or 1001 && Failure is null;
+    /// <summary>4000 (session ended), 1000 and 1001 from the server are a clean end, as the Alpacon CLI treats them.</summary>
+    public bool IsCleanEnd => !Local && Code is WebshChannel.SessionEndedCode or 1000 or 1001 && Failure is null;
 
     public override string ToString() =>
-        Failure ?? (Code is { } c ? $"closed with code {c}{(Reason is null ? "" : $" ({Reason})")}" : "closed");
+        Local ? "closed by alpacon-mcp"
+            : Failure ?? (Code is { } c ? $"closed with code {c}{(Reason is null ? "" : $" ({Reason})")}" : "closed");
 }
 
 /// <summary>The outcome of one command on a channel.</summary>
@@ -548,7 +560,11 @@ public class WebshException(string message, string? hint = null, int? statusCode
 public sealed class WebshChannelClosedException(WebshChannelInfo channel, WebshClosure closure, string? partialOutput)
     : WebshException(
         $"Websh channel {channel.ChannelId} is closed: {closure}." + (closure.IsCleanEnd ? " The session has ended." : ""),
-        closure.IsCleanEnd
+        closure.Local
+            ? partialOutput is null
+                ? "This server closed the channel (websh_session_reconnect replaced it, or it was disconnected); the session goes on. websh_command_execute uses the session's current channel."
+                : "This server closed the channel while the command ran (websh_session_reconnect replaced it, or it was disconnected): the command may still be running in the session's shell. Check its effects before running it again."
+        : closure.IsCleanEnd
             ? "The session has ended (exit, close or idle timeout). Create a new one with websh_session_create."
             : partialOutput is null
                 ? "The connection dropped. websh_command_execute opens a new channel by itself; otherwise use websh_session_reconnect."
