@@ -54,6 +54,36 @@ public sealed partial class WebshChannelTests
     private static partial Regex BeginNonce();
 
     [Fact]
+    public async Task OutputWhileNoCommandRuns_KeepsOnlyASmallTail_AndTheNextCommandStillRuns()
+    {
+        var socket = new ScriptedWebSocket();
+        socket.OnSend = keys =>
+        {
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nout\r\n\r\n__ALPMCP_{begin.Groups[1].Value}_0__\r\n{Prompt}", 4096);
+        };
+        await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+        socket.Output("Welcome\r\n" + Prompt, 4096);
+        Assert.Equal("out", (await channel.ExecuteAsync("echo out", Bound, CancellationToken.None)).Output);
+
+        // A background job prints 1.5 MB between two commands, and again after the second.
+        var background = string.Concat(Enumerable.Range(1, 100_000).Select(i => $"background {i}\r\n"));
+        socket.Output(background, 4096);
+        Assert.Equal("out", (await channel.ExecuteAsync("echo out", Bound, CancellationToken.None)).Output);
+        socket.Output(background, 4096);
+        socket.ReleaseCloseOutput.SetResult();
+        socket.ReceiveClose(4000, "session ended");
+        Assert.True(await channel.WaitClosedAsync(Bound)); // the receive loop has taken every frame before the close
+
+        var pending = channel.TakePending();
+        Assert.InRange(pending.Length, 1, WebshChannel.IdleLimitChars);
+        Assert.EndsWith("background 100000", pending.TrimEnd('\n'), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Drop_SocketAbortedBeforeItsReceiveFails_ChannelIsNeverClosedWithoutAReason()
     {
         var socket = new ScriptedWebSocket();

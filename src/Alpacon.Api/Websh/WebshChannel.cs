@@ -14,6 +14,12 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>The close code the server uses when the session ends (exit, close, idle timeout).</summary>
     public const int SessionEndedCode = 4000;
 
+    /// <summary>While no command runs, the receive buffer is cut back to <see cref="IdleTailChars"/> beyond this.</summary>
+    internal const int IdleLimitChars = 8 * 1024;
+
+    /// <summary>What is kept of the output received while no command runs: the latest prompt and a little before it.</summary>
+    internal const int IdleTailChars = 4 * 1024;
+
     private readonly WebSocket socket;
     private readonly SemaphoreSlim executeGate = new(1, 1);
     private readonly SemaphoreSlim sendGate = new(1, 1);
@@ -29,6 +35,8 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>A new channel syncs gently (the login may still be running); after an interrupt, with Ctrl-C between tries.</summary>
     private SyncNeed needsSync = SyncNeed.Startup;
     private long receivedChars;
+    /// <summary>True while <see cref="ExecuteAsync"/> holds the channel: only then does received output belong to anyone.</summary>
+    private bool executing;
     /// <summary>Set when this side closes the channel, so that the answer to our close frame is not taken for the end of the session.</summary>
     private int closingLocally;
 
@@ -119,6 +127,8 @@ public sealed class WebshChannel : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(command);
         var queued = Stopwatch.GetTimestamp();
         await executeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (gate)
+            executing = true;
         try
         {
             Touch();
@@ -222,6 +232,11 @@ public sealed class WebshChannel : IAsyncDisposable
         }
         finally
         {
+            lock (gate)
+            {
+                executing = false;
+                TrimIdle();
+            }
             Touch();
             executeGate.Release();
         }
@@ -444,6 +459,7 @@ public sealed class WebshChannel : IAsyncDisposable
                 {
                     received.Append(chars, 0, n);
                     receivedChars += n;
+                    TrimIdle();
                     Signal();
                 }
             }
@@ -470,6 +486,17 @@ public sealed class WebshChannel : IAsyncDisposable
         OperationCanceledException => "the connection was aborted (no answer to pings, or closed locally)",
         _ => e.Message,
     };
+
+    /// <summary>
+    /// Between commands nothing consumes what arrives (a background job or a <c>tail -f &amp;</c> may print for hours),
+    /// so only a tail is kept: the next command clears the buffer before it types anything, and its sync looks only at
+    /// what arrives after that. Called under <see cref="gate"/>; while a command runs, it bounds the buffer itself.
+    /// </summary>
+    private void TrimIdle()
+    {
+        if (!executing && received.Length > IdleLimitChars)
+            received.Remove(0, received.Length - IdleTailChars);
+    }
 
     private void Signal()
     {
