@@ -84,6 +84,41 @@ public sealed partial class WebshChannelTests
     }
 
     [Fact]
+    public async Task Timeout_CountsTheWaitForTheShell_WhichGetsNoCommandIfItIsNotReadyInTime()
+    {
+        // A login that takes its time: the shell answers nothing until the test lets it. The sync alone used to wait up
+        // to 15 s whatever the timeout, and then the command was typed with a whole timeout of its own.
+        var socket = new ScriptedWebSocket();
+        var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var ready = false;
+        socket.OnSend = keys =>
+        {
+            sent.Enqueue(keys);
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (!Volatile.Read(ref ready))
+                return;
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nout\r\n\r\n__ALPMCP_{begin.Groups[1].Value}_0__\r\n{Prompt}", 4096);
+        };
+        await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+
+        var notReady = await Assert.ThrowsAsync<WebshException>(() => channel.ExecuteAsync("echo out", TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.IsNotType<WebshChannelClosedException>(notReady);
+        Assert.Contains("not typed", notReady.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing ran", notReady.Hint, StringComparison.Ordinal);
+        Assert.All(sent, keys => Assert.Matches(SyncNonce(), keys)); // only sync lines: the command never went out
+        Assert.True(channel.IsOpen);
+
+        // Once the shell answers, the next call syncs again and runs the command.
+        Volatile.Write(ref ready, true);
+        var result = await channel.ExecuteAsync("echo out", Bound, CancellationToken.None);
+        Assert.Equal("out", result.Output);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Drop_SocketAbortedBeforeItsReceiveFails_ChannelIsNeverClosedWithoutAReason()
     {
         var socket = new ScriptedWebSocket();

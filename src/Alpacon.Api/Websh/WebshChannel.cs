@@ -120,8 +120,11 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="command"/> in the shell and waits for its end marker (never for silence). On timeout
     /// the command is interrupted with Ctrl-C so the shell stays usable, and what arrived is returned.
+    /// <paramref name="timeout"/> runs from the moment the channel is this call's (after earlier commands on it): the
+    /// wait for the shell to read lines (a new channel, or after an interrupt) counts, so no call outlasts it.
     /// </summary>
     /// <exception cref="WebshChannelClosedException">The channel was dropped (not a clean end of the session).</exception>
+    /// <exception cref="WebshException">The shell was not ready within the timeout; the command was not typed.</exception>
     public async Task<WebshExecution> ExecuteAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
@@ -131,18 +134,23 @@ public sealed class WebshChannel : IAsyncDisposable
             executing = true;
         try
         {
+            var started = Stopwatch.GetTimestamp();
+            var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
             Touch();
             Interlocked.Increment(ref executions);
             ThrowIfClosed();
-            if (needsSync != SyncNeed.None)
-                await SyncAsync(cancellationToken).ConfigureAwait(false);
+            // A command typed with no time left would only be interrupted at once: better not typed at all.
+            if ((needsSync != SyncNeed.None && !await SyncAsync(deadline, cancellationToken).ConfigureAwait(false)) || Remaining(deadline) <= TimeSpan.Zero)
+            {
+                throw new WebshException(
+                    $"The shell on Websh channel {Id} did not get ready within {timeout.TotalSeconds:0} s (it may still be logging in, or a program holds the terminal), so the command was not typed.",
+                    "Nothing ran. Retry, with a larger 'timeout' if the login is slow; if a program holds the terminal and ignores Ctrl-C, create a new session with websh_session_create.");
+            }
             var marker = Marker.Create();
             lock (gate)
                 received.Clear(); // the prompt and anything left over belong to no command
-            var started = Stopwatch.GetTimestamp();
             var keys = marker.Wrap(command);
             await SendAsync(keys, cancellationToken).ConfigureAwait(false);
-            var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
             var outputStart = -1;
             var scanFrom = 0;
             var beginScan = 0;
@@ -250,34 +258,47 @@ public sealed class WebshChannel : IAsyncDisposable
     /// readline is reading again (bash prints it before going back to readline), which is why <see cref="Marker.Wrap"/>
     /// types only lines short enough for a terminal in canonical mode.
     /// </summary>
-    private async Task SyncAsync(CancellationToken cancellationToken)
+    /// <returns>False when <paramref name="deadline"/> passed first: the sync is still needed, by the next call.</returns>
+    private async Task<bool> SyncAsync(long deadline, CancellationToken cancellationToken)
     {
         var startup = needsSync == SyncNeed.Startup;
         for (var attempt = 1; attempt <= (startup ? 1 : 4); attempt++)
         {
             if (!startup)
-                await SettleAsync(cancellationToken).ConfigureAwait(false);
+                await SettleAsync(deadline, cancellationToken).ConfigureAwait(false);
             var marker = Marker.Create();
             lock (gate)
                 received.Clear();
             await SendAsync(marker.SyncLine(), cancellationToken).ConfigureAwait(false);
-            if (await WaitForAsync(marker.Sync, TimeSpan.FromSeconds(startup ? 15 : attempt), cancellationToken).ConfigureAwait(false))
+            var patience = TimeSpan.FromSeconds(startup ? 15 : attempt);
+            if (await WaitForAsync(marker.Sync, Min(patience, Remaining(deadline)), cancellationToken).ConfigureAwait(false))
                 break;
-            if (Closed is not null || startup)
+            if (Closed is not null)
+                break;
+            if (Remaining(deadline) <= TimeSpan.Zero)
+                return false;
+            if (startup)
                 break;
             await SendAsync("\u0003", cancellationToken).ConfigureAwait(false);
         }
         // Without an answer (a program that ignores Ctrl-C) the command still goes ahead, and says so by timing out.
         needsSync = SyncNeed.None;
+        return true;
     }
 
+    private static TimeSpan Remaining(long deadline) =>
+        TimeSpan.FromSeconds(Math.Max(0, deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     /// <summary>
-    /// Waits until the terminal has printed nothing for a moment (at most 2 s): after Ctrl-C the shell prints ^C and
-    /// its prompt, and keys typed before it has done so are lost. Not used to decide that a command has ended.
+    /// Waits until the terminal has printed nothing for a moment (at most 2 s, and not past the call's deadline):
+    /// after Ctrl-C the shell prints ^C and its prompt, and keys typed before it has done so are lost. Not used to
+    /// decide that a command has ended.
     /// </summary>
-    private async Task SettleAsync(CancellationToken cancellationToken)
+    private async Task SettleAsync(long deadline, CancellationToken cancellationToken)
     {
-        var until = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
+        var until = Math.Min(deadline, Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency));
         while (Stopwatch.GetTimestamp() < until)
         {
             long before;
@@ -289,7 +310,7 @@ public sealed class WebshChannel : IAsyncDisposable
             }
             try
             {
-                await wait.WaitAsync(TimeSpan.FromMilliseconds(300), cancellationToken).ConfigureAwait(false);
+                await wait.WaitAsync(Min(TimeSpan.FromMilliseconds(300), Remaining(until)), cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -569,7 +590,7 @@ public sealed record WebshClosure(int? Code, string? Reason, string? Failure, bo
 /// <param name="ExitCode">The exit status, or null when it is unknown (timeout, session ended).</param>
 /// <param name="TimedOut">The marker did not arrive in time; the command was interrupted with Ctrl-C.</param>
 /// <param name="SessionEnded">The session ended while the command ran (e.g. <c>exit</c>).</param>
-/// <param name="Duration">From sending the command to its end marker.</param>
+/// <param name="Duration">From taking the channel to the command's end marker, the wait for the shell to be ready included.</param>
 /// <param name="Queued">Time spent waiting for an earlier command on the same channel.</param>
 /// <param name="DroppedChars">Characters dropped from the middle while reading, to bound memory.</param>
 /// <param name="DroppedLines">Line breaks among them.</param>
