@@ -54,6 +54,71 @@ public sealed partial class WebshChannelTests
     private static partial Regex BeginNonce();
 
     [Fact]
+    public async Task OutputWhileNoCommandRuns_KeepsOnlyASmallTail_AndTheNextCommandStillRuns()
+    {
+        var socket = new ScriptedWebSocket();
+        socket.OnSend = keys =>
+        {
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nout\r\n\r\n__ALPMCP_{begin.Groups[1].Value}_0__\r\n{Prompt}", 4096);
+        };
+        await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+        socket.Output("Welcome\r\n" + Prompt, 4096);
+        Assert.Equal("out", (await channel.ExecuteAsync("echo out", Bound, CancellationToken.None)).Output);
+
+        // A background job prints 1.5 MB between two commands, and again after the second.
+        var background = string.Concat(Enumerable.Range(1, 100_000).Select(i => $"background {i}\r\n"));
+        socket.Output(background, 4096);
+        Assert.Equal("out", (await channel.ExecuteAsync("echo out", Bound, CancellationToken.None)).Output);
+        socket.Output(background, 4096);
+        socket.ReleaseCloseOutput.SetResult();
+        socket.ReceiveClose(4000, "session ended");
+        Assert.True(await channel.WaitClosedAsync(Bound)); // the receive loop has taken every frame before the close
+
+        var pending = channel.TakePending();
+        Assert.InRange(pending.Length, 1, WebshChannel.IdleLimitChars);
+        Assert.EndsWith("background 100000", pending.TrimEnd('\n'), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Timeout_CountsTheWaitForTheShell_WhichGetsNoCommandIfItIsNotReadyInTime()
+    {
+        // A login that takes its time: the shell answers nothing until the test lets it. The sync alone used to wait up
+        // to 15 s whatever the timeout, and then the command was typed with a whole timeout of its own.
+        var socket = new ScriptedWebSocket();
+        var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var ready = false;
+        socket.OnSend = keys =>
+        {
+            sent.Enqueue(keys);
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (!Volatile.Read(ref ready))
+                return;
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nout\r\n\r\n__ALPMCP_{begin.Groups[1].Value}_0__\r\n{Prompt}", 4096);
+        };
+        await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+
+        var notReady = await Assert.ThrowsAsync<WebshException>(() => channel.ExecuteAsync("echo out", TimeSpan.FromSeconds(1), CancellationToken.None));
+        Assert.IsNotType<WebshChannelClosedException>(notReady);
+        Assert.Contains("not typed", notReady.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing ran", notReady.Hint, StringComparison.Ordinal);
+        Assert.All(sent, keys => Assert.Matches(SyncNonce(), keys)); // only sync lines: the command never went out
+        Assert.True(channel.IsOpen);
+
+        // Once the shell answers, the next call syncs again and runs the command.
+        Volatile.Write(ref ready, true);
+        var result = await channel.ExecuteAsync("echo out", Bound, CancellationToken.None);
+        Assert.Equal("out", result.Output);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Drop_SocketAbortedBeforeItsReceiveFails_ChannelIsNeverClosedWithoutAReason()
     {
         var socket = new ScriptedWebSocket();
@@ -72,6 +137,42 @@ public sealed partial class WebshChannelTests
         Assert.False(channel.IsOpen);
         Assert.Contains("dropped", channel.Closed!.ToString(), StringComparison.Ordinal);
         Assert.False(channel.Closed.IsCleanEnd);
+    }
+
+    [Fact]
+    public async Task ClosedHere_WhileACommandRuns_IsNotTheEndOfTheSession()
+    {
+        // websh_session_reconnect closes the channel it replaces; the server answers our close frame with 1000, which
+        // must not read as the session ending (the command goes on in the shell).
+        var socket = new ScriptedWebSocket();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        socket.OnSend = keys =>
+        {
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+            {
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
+            }
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+            {
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nstarted\r\n", 4096);
+                started.TrySetResult();
+            }
+        };
+        var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+        socket.Output(Prompt, 4096);
+        var running = channel.ExecuteAsync("echo started; sleep 60", Bound, CancellationToken.None);
+        await started.Task.WaitAsync(Bound);
+
+        await channel.DisposeAsync();
+
+        var closed = await Assert.ThrowsAsync<WebshChannelClosedException>(() => running);
+        Assert.True(closed.Closure.Local);
+        Assert.False(closed.Closure.IsCleanEnd);
+        Assert.Equal("started", closed.PartialOutput);
+        Assert.Contains("closed by alpacon-mcp", closed.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("session has ended", closed.Message, StringComparison.Ordinal);
+        Assert.Contains("may still be running", closed.Hint, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,13 +7,15 @@ namespace Alpacon.Api.Websh;
 
 /// <summary>
 /// The open Websh channels of this server process, keyed by channel id. Thread-safe; no network I/O happens under
-/// a lock. A channel that died (server close, drop, unanswered ping) is reported once by <see cref="ListAsync"/> or the
-/// lookup that finds it, then removed; idle channels are closed by a timer; everything is closed on shutdown.
-/// URLs are never logged: only channel ids and masked URLs.
+/// a lock, except the per-session lock of <see cref="ForSessionAsync"/> and <see cref="ReplaceForSessionAsync"/>,
+/// which exists to make finding or opening a session's channel one step. A channel that died (server close, drop,
+/// unanswered ping) is reported once by <see cref="ListAsync"/> or the lookup that finds it, then removed; idle channels
+/// are closed by a timer; everything is closed on shutdown. URLs are never logged: only channel ids and masked URLs.
 /// </summary>
 public sealed class ChannelPool : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, WebshChannel> channels = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SessionGate> sessionGates = new(StringComparer.Ordinal);
     private readonly AlpaconApiOptions api;
     private readonly ILogger log;
     private readonly ITimer sweeper;
@@ -78,6 +80,60 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
         return null;
     }
 
+    /// <summary>
+    /// The session's open pooled channel, or a new one from <paramref name="open"/> (its id and URL), connected and
+    /// pooled. One caller at a time per session: callers that race on a session without a channel share the one the
+    /// first opens, so that its commands queue on it. Two channels would type into the same terminal at once, and
+    /// their commands' input and output would interleave.
+    /// </summary>
+    public async Task<WebshChannel> ForSessionAsync(WorkspaceTarget workspace, string sessionId, Func<CancellationToken, Task<(string ChannelId, Uri Url)>> open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(open);
+        var (key, gate) = await EnterSessionAsync(workspace, sessionId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await FindOpenForSessionAsync(workspace, sessionId).ConfigureAwait(false) is { } pooled)
+                return pooled;
+            var (channelId, url) = await open(cancellationToken).ConfigureAwait(false);
+            return (await ConnectAsync(channelId, url, workspace, sessionId, cancellationToken).ConfigureAwait(false)).Channel;
+        }
+        finally
+        {
+            ExitSession(key, gate);
+        }
+    }
+
+    /// <summary>
+    /// Connects a new channel of the session from <paramref name="open"/> and then closes and removes the session's
+    /// other pooled channels, under the same per-session lock as <see cref="ForSessionAsync"/>, so that the session
+    /// keeps one channel. If the new channel cannot be opened, the previous ones are left as they are.
+    /// </summary>
+    /// <returns>The new channel, and each channel it replaced with how that one had ended (null: it was open).</returns>
+    public async Task<(WebshChannel Channel, IReadOnlyList<(string ChannelId, WebshClosure? Ended)> Replaced)> ReplaceForSessionAsync(
+        WorkspaceTarget workspace, string sessionId, Func<CancellationToken, Task<(string ChannelId, Uri Url)>> open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        ArgumentNullException.ThrowIfNull(open);
+        var (key, gate) = await EnterSessionAsync(workspace, sessionId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var (channelId, url) = await open(cancellationToken).ConfigureAwait(false);
+            var (channel, _) = await ConnectAsync(channelId, url, workspace, sessionId, cancellationToken).ConfigureAwait(false);
+            var replaced = new List<(string, WebshClosure?)>();
+            foreach (var previous in ForSession(workspace, sessionId).Where(c => c != channel))
+            {
+                replaced.Add((previous.Id, previous.Closed));
+                await RemoveAsync(previous, "replaced by a new channel of its session").ConfigureAwait(false);
+            }
+            return (channel, replaced);
+        }
+        finally
+        {
+            ExitSession(key, gate);
+        }
+    }
+
     /// <summary>The pooled channels of a session, open or not.</summary>
     public IReadOnlyList<WebshChannel> ForSession(WorkspaceTarget workspace, string sessionId)
     {
@@ -137,6 +193,45 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
         return removed;
     }
 
+    /// <summary>Takes the session's lock; its entry lives only while someone holds or waits for it.</summary>
+    private async Task<(string Key, SessionGate Gate)> EnterSessionAsync(WorkspaceTarget workspace, string sessionId, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        var key = $"{workspace.Region}/{workspace.Workspace}/{sessionId}";
+        SessionGate? gate;
+        lock (sessionGates)
+        {
+            if (!sessionGates.TryGetValue(key, out gate))
+                sessionGates[key] = gate = new SessionGate();
+            gate.Users++;
+        }
+        try
+        {
+            await gate.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Leave(key, gate);
+            throw;
+        }
+        return (key, gate);
+    }
+
+    private void ExitSession(string key, SessionGate gate)
+    {
+        gate.Lock.Release();
+        Leave(key, gate);
+    }
+
+    private void Leave(string key, SessionGate gate)
+    {
+        lock (sessionGates)
+        {
+            if (--gate.Users == 0)
+                sessionGates.Remove(key);
+        }
+    }
+
     private async Task SweepQuietlyAsync()
     {
         try
@@ -169,4 +264,12 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
             channel.Abort();
         channels.Clear();
     }
+}
+
+/// <summary>A session's lock and how many callers hold or wait for it (the entry is removed at zero).</summary>
+internal sealed class SessionGate
+{
+    public SemaphoreSlim Lock { get; } = new(1, 1);
+
+    public int Users { get; set; }
 }

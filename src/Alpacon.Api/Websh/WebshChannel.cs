@@ -14,6 +14,12 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>The close code the server uses when the session ends (exit, close, idle timeout).</summary>
     public const int SessionEndedCode = 4000;
 
+    /// <summary>While no command runs, the receive buffer is cut back to <see cref="IdleTailChars"/> beyond this.</summary>
+    internal const int IdleLimitChars = 8 * 1024;
+
+    /// <summary>What is kept of the output received while no command runs: the latest prompt and a little before it.</summary>
+    internal const int IdleTailChars = 4 * 1024;
+
     private readonly WebSocket socket;
     private readonly SemaphoreSlim executeGate = new(1, 1);
     private readonly SemaphoreSlim sendGate = new(1, 1);
@@ -29,6 +35,10 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>A new channel syncs gently (the login may still be running); after an interrupt, with Ctrl-C between tries.</summary>
     private SyncNeed needsSync = SyncNeed.Startup;
     private long receivedChars;
+    /// <summary>True while <see cref="ExecuteAsync"/> holds the channel: only then does received output belong to anyone.</summary>
+    private bool executing;
+    /// <summary>Set when this side closes the channel, so that the answer to our close frame is not taken for the end of the session.</summary>
+    private int closingLocally;
 
     private WebshChannel(WebSocket socket, WebshChannelInfo info, int maxCapture)
     {
@@ -110,27 +120,37 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="command"/> in the shell and waits for its end marker (never for silence). On timeout
     /// the command is interrupted with Ctrl-C so the shell stays usable, and what arrived is returned.
+    /// <paramref name="timeout"/> runs from the moment the channel is this call's (after earlier commands on it): the
+    /// wait for the shell to read lines (a new channel, or after an interrupt) counts, so no call outlasts it.
     /// </summary>
     /// <exception cref="WebshChannelClosedException">The channel was dropped (not a clean end of the session).</exception>
+    /// <exception cref="WebshException">The shell was not ready within the timeout; the command was not typed.</exception>
     public async Task<WebshExecution> ExecuteAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var queued = Stopwatch.GetTimestamp();
         await executeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        lock (gate)
+            executing = true;
         try
         {
+            var started = Stopwatch.GetTimestamp();
+            var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
             Touch();
             Interlocked.Increment(ref executions);
             ThrowIfClosed();
-            if (needsSync != SyncNeed.None)
-                await SyncAsync(cancellationToken).ConfigureAwait(false);
+            // A command typed with no time left would only be interrupted at once: better not typed at all.
+            if ((needsSync != SyncNeed.None && !await SyncAsync(deadline, cancellationToken).ConfigureAwait(false)) || Remaining(deadline) <= TimeSpan.Zero)
+            {
+                throw new WebshException(
+                    $"The shell on Websh channel {Id} did not get ready within {timeout.TotalSeconds:0} s (it may still be logging in, or a program holds the terminal), so the command was not typed.",
+                    "Nothing ran. Retry, with a larger 'timeout' if the login is slow; if a program holds the terminal and ignores Ctrl-C, create a new session with websh_session_create.");
+            }
             var marker = Marker.Create();
             lock (gate)
                 received.Clear(); // the prompt and anything left over belong to no command
-            var started = Stopwatch.GetTimestamp();
             var keys = marker.Wrap(command);
             await SendAsync(keys, cancellationToken).ConfigureAwait(false);
-            var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
             var outputStart = -1;
             var scanFrom = 0;
             var beginScan = 0;
@@ -220,6 +240,11 @@ public sealed class WebshChannel : IAsyncDisposable
         }
         finally
         {
+            lock (gate)
+            {
+                executing = false;
+                TrimIdle();
+            }
             Touch();
             executeGate.Release();
         }
@@ -233,34 +258,47 @@ public sealed class WebshChannel : IAsyncDisposable
     /// readline is reading again (bash prints it before going back to readline), which is why <see cref="Marker.Wrap"/>
     /// types only lines short enough for a terminal in canonical mode.
     /// </summary>
-    private async Task SyncAsync(CancellationToken cancellationToken)
+    /// <returns>False when <paramref name="deadline"/> passed first: the sync is still needed, by the next call.</returns>
+    private async Task<bool> SyncAsync(long deadline, CancellationToken cancellationToken)
     {
         var startup = needsSync == SyncNeed.Startup;
         for (var attempt = 1; attempt <= (startup ? 1 : 4); attempt++)
         {
             if (!startup)
-                await SettleAsync(cancellationToken).ConfigureAwait(false);
+                await SettleAsync(deadline, cancellationToken).ConfigureAwait(false);
             var marker = Marker.Create();
             lock (gate)
                 received.Clear();
             await SendAsync(marker.SyncLine(), cancellationToken).ConfigureAwait(false);
-            if (await WaitForAsync(marker.Sync, TimeSpan.FromSeconds(startup ? 15 : attempt), cancellationToken).ConfigureAwait(false))
+            var patience = TimeSpan.FromSeconds(startup ? 15 : attempt);
+            if (await WaitForAsync(marker.Sync, Min(patience, Remaining(deadline)), cancellationToken).ConfigureAwait(false))
                 break;
-            if (Closed is not null || startup)
+            if (Closed is not null)
+                break;
+            if (Remaining(deadline) <= TimeSpan.Zero)
+                return false;
+            if (startup)
                 break;
             await SendAsync("\u0003", cancellationToken).ConfigureAwait(false);
         }
         // Without an answer (a program that ignores Ctrl-C) the command still goes ahead, and says so by timing out.
         needsSync = SyncNeed.None;
+        return true;
     }
 
+    private static TimeSpan Remaining(long deadline) =>
+        TimeSpan.FromSeconds(Math.Max(0, deadline - Stopwatch.GetTimestamp()) / (double)Stopwatch.Frequency);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
     /// <summary>
-    /// Waits until the terminal has printed nothing for a moment (at most 2 s): after Ctrl-C the shell prints ^C and
-    /// its prompt, and keys typed before it has done so are lost. Not used to decide that a command has ended.
+    /// Waits until the terminal has printed nothing for a moment (at most 2 s, and not past the call's deadline):
+    /// after Ctrl-C the shell prints ^C and its prompt, and keys typed before it has done so are lost. Not used to
+    /// decide that a command has ended.
     /// </summary>
-    private async Task SettleAsync(CancellationToken cancellationToken)
+    private async Task SettleAsync(long deadline, CancellationToken cancellationToken)
     {
-        var until = Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency);
+        var until = Math.Min(deadline, Stopwatch.GetTimestamp() + (2 * Stopwatch.Frequency));
         while (Stopwatch.GetTimestamp() < until)
         {
             long before;
@@ -272,7 +310,7 @@ public sealed class WebshChannel : IAsyncDisposable
             }
             try
             {
-                await wait.WaitAsync(TimeSpan.FromMilliseconds(300), cancellationToken).ConfigureAwait(false);
+                await wait.WaitAsync(Min(TimeSpan.FromMilliseconds(300), Remaining(until)), cancellationToken).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -362,6 +400,7 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>Closes the socket cleanly (1000); the session itself stays open on the server.</summary>
     public async ValueTask DisposeAsync()
     {
+        Volatile.Write(ref closingLocally, 1);
         if (socket.State == WebSocketState.Open)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
@@ -382,7 +421,7 @@ public sealed class WebshChannel : IAsyncDisposable
             {
             }
         }
-        MarkClosed((int)WebSocketCloseStatus.NormalClosure, "closed by alpacon-mcp", null);
+        MarkClosed((int)WebSocketCloseStatus.NormalClosure, null, null);
         await stopping.CancelAsync().ConfigureAwait(false);
         socket.Abort();
         socket.Dispose();
@@ -398,7 +437,8 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>Ends the channel at once without a close handshake (shutdown of a host that must not wait).</summary>
     public void Abort()
     {
-        MarkClosed((int)WebSocketCloseStatus.NormalClosure, "closed by alpacon-mcp", null);
+        Volatile.Write(ref closingLocally, 1);
+        MarkClosed((int)WebSocketCloseStatus.NormalClosure, null, null);
         stopping.Cancel();
         socket.Abort();
     }
@@ -440,6 +480,7 @@ public sealed class WebshChannel : IAsyncDisposable
                 {
                     received.Append(chars, 0, n);
                     receivedChars += n;
+                    TrimIdle();
                     Signal();
                 }
             }
@@ -454,7 +495,7 @@ public sealed class WebshChannel : IAsyncDisposable
     {
         lock (gate)
         {
-            Closed ??= new WebshClosure(code, string.IsNullOrEmpty(reason) ? null : reason, failure is null ? null : Describe(failure));
+            Closed ??= new WebshClosure(code, string.IsNullOrEmpty(reason) ? null : reason, failure is null ? null : Describe(failure), Volatile.Read(ref closingLocally) != 0);
             Signal();
         }
     }
@@ -466,6 +507,17 @@ public sealed class WebshChannel : IAsyncDisposable
         OperationCanceledException => "the connection was aborted (no answer to pings, or closed locally)",
         _ => e.Message,
     };
+
+    /// <summary>
+    /// Between commands nothing consumes what arrives (a background job or a <c>tail -f &amp;</c> may print for hours),
+    /// so only a tail is kept: the next command clears the buffer before it types anything, and its sync looks only at
+    /// what arrives after that. Called under <see cref="gate"/>; while a command runs, it bounds the buffer itself.
+    /// </summary>
+    private void TrimIdle()
+    {
+        if (!executing && received.Length > IdleLimitChars)
+            received.Remove(0, received.Length - IdleTailChars);
+    }
 
     private void Signal()
     {
@@ -516,13 +568,21 @@ internal enum SyncNeed
 public sealed record WebshChannelInfo(string ChannelId, string? SessionId, string Region, string Workspace, string MaskedUrl, DateTimeOffset ConnectedAt);
 
 /// <summary>How a channel ended: the close code and reason the server sent, or the failure that dropped it.</summary>
-public sealed record WebshClosure(int? Code, string? Reason, string? Failure)
+/// <param name="Code">The close code received (or, closed here, the one sent).</param>
+/// <param name="Reason">The close reason received, if any.</param>
+/// <param name="Failure">Why the connection failed, when it ended without a close handshake.</param>
+/// <param name="Local">
+/// alpacon-mcp closed it (disconnect, replaced by a reconnect, idle, shutdown): whatever code came back, this says
+/// nothing about the session, which goes on.
+/// </param>
+public sealed record WebshClosure(int? Code, string? Reason, string? Failure, bool Local = false)
 {
-    /// <summary>4000 (session ended), 1000 and 1001 are a clean end, as the Alpacon CLI treats them.</summary>
-    public bool IsCleanEnd => Code is WebshChannel.SessionEndedCode or 1000 or 1001 && Failure is null;
+    /// <summary>4000 (session ended), 1000 and 1001 from the server are a clean end, as the Alpacon CLI treats them.</summary>
+    public bool IsCleanEnd => !Local && Code is WebshChannel.SessionEndedCode or 1000 or 1001 && Failure is null;
 
     public override string ToString() =>
-        Failure ?? (Code is { } c ? $"closed with code {c}{(Reason is null ? "" : $" ({Reason})")}" : "closed");
+        Local ? "closed by alpacon-mcp"
+            : Failure ?? (Code is { } c ? $"closed with code {c}{(Reason is null ? "" : $" ({Reason})")}" : "closed");
 }
 
 /// <summary>The outcome of one command on a channel.</summary>
@@ -530,7 +590,7 @@ public sealed record WebshClosure(int? Code, string? Reason, string? Failure)
 /// <param name="ExitCode">The exit status, or null when it is unknown (timeout, session ended).</param>
 /// <param name="TimedOut">The marker did not arrive in time; the command was interrupted with Ctrl-C.</param>
 /// <param name="SessionEnded">The session ended while the command ran (e.g. <c>exit</c>).</param>
-/// <param name="Duration">From sending the command to its end marker.</param>
+/// <param name="Duration">From taking the channel to the command's end marker, the wait for the shell to be ready included.</param>
 /// <param name="Queued">Time spent waiting for an earlier command on the same channel.</param>
 /// <param name="DroppedChars">Characters dropped from the middle while reading, to bound memory.</param>
 /// <param name="DroppedLines">Line breaks among them.</param>
@@ -548,7 +608,11 @@ public class WebshException(string message, string? hint = null, int? statusCode
 public sealed class WebshChannelClosedException(WebshChannelInfo channel, WebshClosure closure, string? partialOutput)
     : WebshException(
         $"Websh channel {channel.ChannelId} is closed: {closure}." + (closure.IsCleanEnd ? " The session has ended." : ""),
-        closure.IsCleanEnd
+        closure.Local
+            ? partialOutput is null
+                ? "This server closed the channel (websh_session_reconnect replaced it, or it was disconnected); the session goes on. websh_command_execute uses the session's current channel."
+                : "This server closed the channel while the command ran (websh_session_reconnect replaced it, or it was disconnected): the command may still be running in the session's shell. Check its effects before running it again."
+        : closure.IsCleanEnd
             ? "The session has ended (exit, close or idle timeout). Create a new one with websh_session_create."
             : partialOutput is null
                 ? "The connection dropped. websh_command_execute opens a new channel by itself; otherwise use websh_session_reconnect."

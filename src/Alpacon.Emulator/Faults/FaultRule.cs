@@ -25,8 +25,9 @@ public enum FaultKind
     HtmlErrorPage,
 
     /// <summary>
-    /// For WebSocket requests only: the endpoint (websh) closes the socket abruptly after
-    /// <see cref="FaultRule.AfterMessages"/> server messages. Endpoints read it with <see cref="FaultTable.WebSocketDrop"/>.
+    /// For WebSocket requests only: the endpoint (websh) sends <see cref="FaultRule.AfterMessages"/> server messages,
+    /// then drops the connection without a close frame when its next message either way is due (the first message
+    /// or keystroke after them is lost). Endpoints read it with <see cref="FaultTable.WebSocketDrop"/>.
     /// </summary>
     WebSocketDrop,
 }
@@ -57,7 +58,7 @@ public sealed record FaultRule(FaultKind Kind, string PathPrefix = "/api/")
     /// <summary>The status of <see cref="FaultKind.ServerError"/> and <see cref="FaultKind.HtmlErrorPage"/>.</summary>
     public int? Status { get; init; }
 
-    /// <summary>Server messages sent before a <see cref="FaultKind.WebSocketDrop"/>.</summary>
+    /// <summary>Server messages sent before a <see cref="FaultKind.WebSocketDrop"/> (0: the first message is lost).</summary>
     public int AfterMessages { get; init; } = 1;
 
     private static readonly Dictionary<FaultKind, string> Names = new()

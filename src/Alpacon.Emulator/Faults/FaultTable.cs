@@ -75,8 +75,8 @@ public sealed class FaultTable
     }
 
     /// <summary>
-    /// For WebSocket endpoints: the number of server messages to send before closing the socket abruptly,
-    /// when a <see cref="FaultKind.WebSocketDrop"/> rule matched this request; null otherwise.
+    /// For WebSocket endpoints: the number of server messages to send before dropping the connection (at its next
+    /// message either way), when a <see cref="FaultKind.WebSocketDrop"/> rule matched this request; null otherwise.
     /// </summary>
     public static int? WebSocketDrop(HttpContext ctx) =>
         ctx.Items.TryGetValue(ItemKey, out var value) && value is FaultRule { Kind: FaultKind.WebSocketDrop } rule ? rule.AfterMessages : null;

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Alpacon.Emulator.Core;
+using Alpacon.Emulator.Faults;
 
 namespace Alpacon.Emulator.Websh;
 
@@ -210,7 +211,7 @@ public static class WebshEndpoints
             return;
         }
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
-        var connection = new WebshConnection(socket, ctx, channel);
+        var connection = new WebshConnection(socket, ctx, channel, FaultTable.WebSocketDrop(ctx));
         var userAgent = ctx.Request.Headers.UserAgent.ToString();
         lock (store.Gate)
         {
@@ -237,6 +238,8 @@ public static class WebshEndpoints
                         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
                     break;
                 }
+                if (connection.DropIfDue())
+                    break;
                 // Keystrokes from a read-only (watch) channel never reach the PTY.
                 if (!channel.ReadOnly && result.Count > 0)
                     await terminal.InputAsync(buffer.AsMemory(0, result.Count), ctx.RequestAborted);

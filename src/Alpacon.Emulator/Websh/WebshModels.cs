@@ -21,7 +21,10 @@ public sealed class WebshSession
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
 
-    /// <summary>The last few KB the terminal printed (raw), for diagnostics and tests that wait for a command to start.</summary>
+    /// <summary>
+    /// The last few KB the terminal printed (raw), once sent to the connected channels; for diagnostics and tests that
+    /// wait for a command to start.
+    /// </summary>
     public string RecentOutput => Terminal.RecentOutput;
 
     /// <summary>The PTY and its connections; created with the session, the shell starts on the first connection.</summary>

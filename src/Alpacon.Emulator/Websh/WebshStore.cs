@@ -112,14 +112,19 @@ public sealed class WebshStore(World world, WorkspacePreferences preferences, Em
 
     /// <summary>
     /// Fault injection: drops every connection of a channel without a close frame, as a network failure would.
-    /// The session and its shell stay alive. Returns how many connections were dropped.
+    /// The session and its shell stay alive. Returns how many connections were (or will be) dropped.
     /// </summary>
-    public int DropChannel(string channelId)
+    /// <param name="beforeNextMessage">
+    /// Drop each connection at its next message either way instead of now, so that output already seen in
+    /// <see cref="WebshSession.RecentOutput"/> is delivered while the shell is quiet (a command that sleeps). A drop now
+    /// resets the connection, and a reset discards the frames still in flight.
+    /// </param>
+    public int DropChannel(string channelId, bool beforeNextMessage = false)
     {
         WebshSession? session;
         lock (Gate)
             session = channels.GetValueOrDefault(channelId)?.Session;
-        return session?.Terminal.Drop(channelId) ?? 0;
+        return session?.Terminal.Drop(channelId, beforeNextMessage) ?? 0;
     }
 
     internal IWebshShell CreateShell(WebshSession session)

@@ -73,17 +73,26 @@ internal sealed class WebshTerminal
             await target.InputAsync(keys, cancellationToken).ConfigureAwait(false);
     }
 
-    public int Drop(string channelId)
+    /// <summary>Drops the channel's connections now, or (<paramref name="beforeNextMessage"/>) at their next message.</summary>
+    public int Drop(string channelId, bool beforeNextMessage)
     {
         List<WebshConnection> dropped;
         lock (gate)
         {
             dropped = [.. connections.Where(c => c.Channel.Id == channelId)];
-            foreach (var c in dropped)
-                connections.Remove(c);
+            if (!beforeNextMessage)
+            {
+                foreach (var c in dropped)
+                    connections.Remove(c);
+            }
         }
         foreach (var c in dropped)
-            c.Abort();
+        {
+            if (beforeNextMessage)
+                c.DropBeforeNextMessage();
+            else
+                c.Abort();
+        }
         return dropped.Count;
     }
 
@@ -111,13 +120,7 @@ internal sealed class WebshTerminal
         Activity();
         List<WebshConnection> targets;
         lock (gate)
-        {
             targets = [.. connections];
-            var chars = new char[bytes.Length + 4];
-            recent.Append(chars, 0, recentDecoder.GetChars(bytes.Span, chars, flush: false));
-            if (recent.Length > 8192)
-                recent.Remove(0, recent.Length - 4096);
-        }
         var text = store.Options.WebshTextFrames;
         foreach (var connection in targets)
         {
@@ -141,6 +144,15 @@ internal sealed class WebshTerminal
                 Detach(connection);
             }
         }
+        // Recorded once sent: a test that sees output here and then drops a connection before its next message knows
+        // that this output went out before the drop.
+        lock (gate)
+        {
+            var chars = new char[bytes.Length + 4];
+            recent.Append(chars, 0, recentDecoder.GetChars(bytes.Span, chars, flush: false));
+            if (recent.Length > 8192)
+                recent.Remove(0, recent.Length - 4096);
+        }
     }
 
     private void Activity()
@@ -151,15 +163,45 @@ internal sealed class WebshTerminal
 }
 
 /// <summary>One accepted WebSocket of a user channel.</summary>
-internal sealed class WebshConnection(WebSocket socket, HttpContext context, WebshUserChannel channel)
+/// <param name="dropAfterMessages">
+/// Fault injection (<c>websocket_drop</c>): once this many messages have been sent, the connection is dropped without
+/// a close frame at its next message either way; null for a healthy connection.
+/// </param>
+internal sealed class WebshConnection(WebSocket socket, HttpContext context, WebshUserChannel channel, int? dropAfterMessages = null)
 {
     /// <summary>Close code of a session that ended (exit, close, idle timeout); clients treat it as a clean end.</summary>
     public const int SessionEnded = 4000;
 
     private readonly SemaphoreSlim send = new(1, 1);
     private readonly TaskCompletionSource finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock dropGate = new();
+    private int sent;
+    private int? dropAfter = dropAfterMessages;
 
     public WebshUserChannel Channel => channel;
+
+    /// <summary>Fault injection: the connection is dropped at its next message either way, not before.</summary>
+    public void DropBeforeNextMessage()
+    {
+        lock (dropGate)
+            dropAfter = sent;
+    }
+
+    /// <summary>
+    /// Called before each message either way: aborts the connection when a planned drop is due. The drop waits for
+    /// the next message rather than following the last one at once: an abort resets the connection, which discards
+    /// frames still in flight, so the client would not reliably get the messages the drop was planned after.
+    /// </summary>
+    public bool DropIfDue()
+    {
+        lock (dropGate)
+        {
+            if (dropAfter is not { } limit || sent < limit)
+                return false;
+        }
+        Abort();
+        return true;
+    }
 
     public WebSocket Socket => socket;
 
@@ -171,8 +213,12 @@ internal sealed class WebshConnection(WebSocket socket, HttpContext context, Web
         await send.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (socket.State == WebSocketState.Open)
+            if (socket.State == WebSocketState.Open && !DropIfDue())
+            {
                 await socket.SendAsync(bytes, type, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                lock (dropGate)
+                    sent++;
+            }
         }
         finally
         {

@@ -18,7 +18,7 @@ namespace Alpacon.Mcp.Tools;
 [McpServerToolType]
 public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPool pool, WorkspaceDirectory workspaces, AlpaconApiOptions api)
 {
-    private const string TimeoutDescription = "Seconds to wait for the command to finish (1-600). On timeout the output so far is returned with timed_out=true and the command is interrupted with Ctrl-C, so the shell stays usable.";
+    private const string TimeoutDescription = "Seconds to wait for the command to finish (1-600), including the wait for the shell to be ready on a new channel or after an interrupt (a shell not ready in time gets no command, and the call fails). On timeout the output so far is returned with timed_out=true and the command is interrupted with Ctrl-C, so the shell stays usable.";
     private const string MaxOutputDescription = "Most characters of output to return (256-1000000, default 16384). Longer output keeps its head and tail with a note of what was cut.";
     private const string SessionIdDescription = "Websh session UUID, as returned by websh_session_create or websh_sessions_list.";
     private const int DefaultMaxOutput = 16384;
@@ -102,7 +102,7 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
         {
             var id = Args.Uuid(session_id, "session_id");
             var (text, wait, budget) = ExecutionArgs(command, timeout, max_output_chars);
-            var channel = await pool.FindOpenForSessionAsync(ws, id).ConfigureAwait(false) ?? await OpenChannelAsync(ws, id, ct).ConfigureAwait(false);
+            var channel = await SessionChannelAsync(ws, id, ct).ConfigureAwait(false);
             WebshExecution execution;
             try
             {
@@ -110,9 +110,10 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
             }
             catch (WebshChannelClosedException e) when (e.PartialOutput is null && !e.Closure.IsCleanEnd)
             {
-                // The channel died before the command was sent: nothing ran, so a fresh channel may run it.
+                // The channel died (or was replaced) before the command was sent: nothing ran, so the session's current
+                // channel, or a fresh one, may run it.
                 await pool.RemoveAsync(channel, "dropped").ConfigureAwait(false);
-                channel = await OpenChannelAsync(ws, id, ct).ConfigureAwait(false);
+                channel = await SessionChannelAsync(ws, id, ct).ConfigureAwait(false);
                 execution = await ExecuteAsync(channel, text, wait, ct).ConfigureAwait(false);
             }
             catch (WebshChannelClosedException)
@@ -127,7 +128,7 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
         }, cancellationToken);
 
     [McpServerTool(Name = "websh_session_reconnect", Title = "Reconnect Websh session", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = true)]
-    [Description("Attach to an open Websh session again (after a dropped connection, or to a session opened elsewhere by the same user): creates a new user channel with POST /api/websh/user-channels/ (is_master=true, read_only=false), connects it and pools it. The shell, its working directory and variables are unchanged. Returns the new channel id (the WebSocket URL is a credential and is not returned).")]
+    [Description("Attach to an open Websh session again (after a dropped connection, or to a session opened elsewhere by the same user): creates a new user channel with POST /api/websh/user-channels/ (is_master=true, read_only=false), connects it and pools it in place of this server's previous channels of the session, which are closed (a command still running on one goes on in the shell, but its call returns an error). The shell, its working directory and variables are unchanged. Returns the new channel id (the WebSocket URL is a credential and is not returned) and the channels it replaced.")]
     public Task<CallToolResult> WebshSessionReconnect(
         [Description(SessionIdDescription)] string session_id,
         [Description(Args.RegionDescription)] string region = "ap1",
@@ -136,19 +137,22 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
         runner.RunAsync(region, workspace, null, async (ws, ct) =>
         {
             var id = Args.Uuid(session_id, "session_id");
+            // Replaced, not added to: commands run one at a time only on one channel, and two would type into one shell.
+            var (channel, previous) = await pool.ReplaceForSessionAsync(ws, id, c => NewChannelAsync(ws, id, c), ct).ConfigureAwait(false);
             var replaced = new JsonArray();
-            foreach (var dead in pool.ForSession(ws, id).Where(c => !c.IsOpen))
+            foreach (var (channelId, ended) in previous)
             {
-                replaced.Add((JsonNode)new JsonObject { ["channel_id"] = dead.Id, ["ended"] = dead.Closed?.ToString() });
-                await pool.RemoveAsync(dead, "replaced by reconnect").ConfigureAwait(false);
+                var entry = new JsonObject { ["channel_id"] = channelId, ["state"] = ended is null ? "open" : "dead" };
+                if (ended is not null)
+                    entry["ended"] = ended.ToString();
+                replaced.Add((JsonNode)entry);
             }
-            var channel = await OpenChannelAsync(ws, id, ct).ConfigureAwait(false);
             return new JsonObject
             {
                 ["session_id"] = id,
                 ["channel_id"] = channel.Id,
                 ["connected"] = channel.IsOpen,
-                ["removed_dead_channels"] = replaced,
+                ["replaced_channels"] = replaced,
             };
         }, cancellationToken);
 
@@ -290,8 +294,12 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
             return (data, channel?.Info.Region, channel?.Info.Workspace);
         }, cancellationToken);
 
-    /// <summary>Opens a new user channel on an open session and pools it.</summary>
-    private async Task<WebshChannel> OpenChannelAsync(WorkspaceTarget ws, string sessionId, CancellationToken ct)
+    /// <summary>The session's pooled channel, or a new one (found or opened atomically per session).</summary>
+    private Task<WebshChannel> SessionChannelAsync(WorkspaceTarget ws, string sessionId, CancellationToken ct) =>
+        pool.ForSessionAsync(ws, sessionId, c => NewChannelAsync(ws, sessionId, c), ct);
+
+    /// <summary>Creates a user channel on an open session: its id and WebSocket URL, for the pool to connect.</summary>
+    private async Task<(string ChannelId, Uri Url)> NewChannelAsync(WorkspaceTarget ws, string sessionId, CancellationToken ct)
     {
         var detail = await client.GetSessionAsync(ws, sessionId, ct).ConfigureAwait(false);
         if (detail?["closed_at"] is JsonValue closed && closed.GetValueKind() == System.Text.Json.JsonValueKind.String)
@@ -301,8 +309,7 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
         var url = (string?)created?["websocket_url"];
         if (channelId is null || url is null)
             throw new WebshException("The API created a user channel without an id or websocket_url.");
-        var (channel, _) = await pool.ConnectAsync(channelId, WebshUrls.Rebase(url, ws.BaseUrl), ws, sessionId, ct).ConfigureAwait(false);
-        return channel;
+        return (channelId, WebshUrls.Rebase(url, ws.BaseUrl));
     }
 
     /// <summary>Runs on a pooled channel; a channel that turns out closed is removed from the pool before the error goes up.</summary>

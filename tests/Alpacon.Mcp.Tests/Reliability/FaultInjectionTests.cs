@@ -361,6 +361,44 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     }
 
     [Fact]
+    public async Task WebshCommandExecute_WebSocketDroppedMidCommand_IsAClearError_AndTheServerKeepsServing()
+    {
+        await using var c = await ConnectAsync(emulator, configure: Api(TimeoutFor("drop")));
+        var created = Success(await CallAsync(c, "websh_session_create", new() { ["server_id"] = ToolCases.ServerId }))["data"]!;
+        var session = (string)created["id"]!;
+        // The fault applies when a socket connects: let go of the session's channel, so that the command opens a new one.
+        Success(await CallAsync(c, "websh_channel_disconnect", new() { ["channel_id"] = (string)created["channel_id"]! }));
+
+        // On the new channel the shell sends the echo of the sync line, its marker, a prompt, the echo of the command and
+        // its start marker (the prompt and that echo come as one message when the command is typed ahead), then
+        // "partial" as message 5 or 6. The drop comes with message 7, a second after "partial" at least, so "partial"
+        // has arrived and "never" cannot.
+        using (var fault = Faults.Add(new FaultRule(FaultKind.WebSocketDrop, "/ws/websh/") { Count = 1, AfterMessages = 6 }))
+        {
+            var body = Error(await CallAsync(c, "websh_command_execute", new()
+            {
+                ["session_id"] = session,
+                ["command"] = "echo partial; sleep 1; echo late; sleep 1; echo never",
+                ["timeout"] = 30,
+            }));
+            Assert.Equal(1, fault.Hits);
+            Assert.Contains("dropped", (string?)body["message"], StringComparison.Ordinal);
+            Assert.Contains("may or may not", (string?)body["hint"], StringComparison.Ordinal);
+            var partial = (string?)body["details"]?["partial_output"];
+            Assert.NotNull(partial);
+            Assert.StartsWith("partial", partial, StringComparison.Ordinal);
+            Assert.DoesNotContain("never", partial, StringComparison.Ordinal);
+            Assert.DoesNotContain("__ALPMCP_", partial, StringComparison.Ordinal);
+        }
+
+        // The session outlived the drop: the next command opens another channel and runs in the same shell.
+        var after = Success(await CallAsync(c, "websh_command_execute", new() { ["session_id"] = session, ["command"] = "echo still serving", ["timeout"] = 30 }))["data"]!;
+        Assert.Equal("still serving", (string?)after["output"]);
+        Assert.Equal(0, (int?)after["exit_code"]);
+        await ServerStillServesAsync(c);
+    }
+
+    [Fact]
     public async Task ControlEndpoint_AddsListsAndClearsRules_OverHttp()
     {
         using var http = new HttpClient { BaseAddress = emulator.BaseUrl };

@@ -6,6 +6,7 @@ using Alpacon.Api.Configuration;
 using Alpacon.Api.Websh;
 using Alpacon.Emulator;
 using Alpacon.Emulator.Core;
+using Alpacon.Emulator.Faults;
 using Alpacon.Emulator.Websh;
 using Alpacon.Mcp.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -123,6 +124,29 @@ public sealed class WebshEmulatorProtocolTests(EmulatorFixture emulator)
         again.Options.CollectHttpResponseDetails = true;
         await Assert.ThrowsAsync<WebSocketException>(() => again.ConnectAsync(new Uri(url), CancellationToken.None));
         Assert.Equal(HttpStatusCode.NotFound, again.HttpStatusCode);
+    }
+
+    [Fact]
+    public async Task WebSocketDropFault_EndsTheConnectionWithoutACloseFrame_AfterTheGivenMessages()
+    {
+        var (session, url) = await NewSessionAsync();
+        var channel = WebshUrls.ChannelId(new Uri(url))!;
+        // Only this channel's socket: other tests share the emulator.
+        using var fault = emulator.Emulator.Faults.Add(new FaultRule(FaultKind.WebSocketDrop, $"/ws/websh/{channel}/") { Count = 1, AfterMessages = 3 });
+        using var socket = await DialAsync(url);
+        Assert.Equal(1, fault.Hits);
+
+        // Message 1 is the banner and prompt, 2 the echo of the line, 3 its first output; the connection dies when the
+        // next one is due, so the three arrive and nothing after them.
+        await ReadUntilAsync(socket, "$ ");
+        await SendAsync(socket, "echo $((40+2)); sleep 1; echo late\r");
+        var (text, types) = await ReadUntilAsync(socket, "42\r\n");
+        Assert.DoesNotContain(WebSocketMessageType.Close, types);
+        Assert.EndsWith("42\r\n", text, StringComparison.Ordinal);
+        var dropped = await Assert.ThrowsAsync<WebSocketException>(() => socket.ReceiveAsync(new byte[1024], CancellationToken.None));
+        Assert.Equal(WebSocketError.ConnectionClosedPrematurely, dropped.WebSocketErrorCode);
+        Assert.Null(socket.CloseStatus);
+        Assert.Null(Store.FindSession(session)!.ClosedAt); // a dropped connection leaves the session open
     }
 
     [Fact]
