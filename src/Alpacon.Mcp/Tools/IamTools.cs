@@ -368,7 +368,18 @@ public sealed partial class IamTools(ToolRunner runner, IamClient iam, AuthClien
             var membershipsTask = iam.ListMembershipsAsync(ws, userId: id, cancellationToken: ct);
             var user = await userTask.ConfigureAwait(false) as JsonObject ?? [];
             var memberships = (await membershipsTask.ConfigureAwait(false)).OfType<JsonObject>().Where(m => (string?)m["group"] is not null).ToList();
-            var groups = await Task.WhenAll(memberships.Select(m => iam.GetGroupAsync(ws, (string)m["group"]!, ct))).ConfigureAwait(false);
+            // A group that cannot be read (deleted meanwhile, a 5xx) costs only its servers, named in the result.
+            var groups = await Task.WhenAll(memberships.Select(async m =>
+            {
+                try
+                {
+                    return (Group: await iam.GetGroupAsync(ws, (string)m["group"]!, ct).ConfigureAwait(false), Error: (JsonObject?)null);
+                }
+                catch (AlpaconApiException e) when (e.StatusCode is not (HttpStatusCode.Unauthorized or null))
+                {
+                    return (null, Parts.Describe(e, ws));
+                }
+            })).ConfigureAwait(false);
             return Access(user, memberships, groups);
         }, cancellationToken);
 
@@ -401,7 +412,7 @@ public sealed partial class IamTools(ToolRunner runner, IamClient iam, AuthClien
     private static string RoleOfFlags(JsonNode? user) =>
         user?["is_superuser"]?.GetValue<bool>() == true ? "superuser" : user?["is_staff"]?.GetValue<bool>() == true ? "staff" : "user";
 
-    private static JsonObject Access(JsonObject user, List<JsonObject> memberships, JsonNode?[] groups)
+    private static JsonObject Access(JsonObject user, List<JsonObject> memberships, (JsonNode? Group, JsonObject? Error)[] groups)
     {
         var username = (string?)user["username"];
         var staff = user["is_staff"]?.GetValue<bool>() == true;
@@ -422,7 +433,7 @@ public sealed partial class IamTools(ToolRunner runner, IamClient iam, AuthClien
         for (var i = 0; i < memberships.Count; i++)
         {
             var m = memberships[i];
-            var group = groups[i] as JsonObject;
+            var group = groups[i].Group as JsonObject;
             var groupName = (string?)m["group_name"] ?? (string?)group?["name"];
             var role = (string?)m["role"] ?? "member";
             var groupServers = (group?["servers"] as JsonArray ?? []).OfType<JsonObject>().ToList();
@@ -437,7 +448,7 @@ public sealed partial class IamTools(ToolRunner runner, IamClient iam, AuthClien
                 manages.Add((JsonNode?)groupName);
             var roleId = $"group:{groupName}:{role}";
             effective.Add((JsonNode)roleId);
-            groupPermissions.Add((JsonNode)new JsonObject
+            var permission = new JsonObject
             {
                 ["group"] = groupName,
                 ["group_id"] = m["group"]?.DeepClone(),
@@ -446,8 +457,15 @@ public sealed partial class IamTools(ToolRunner runner, IamClient iam, AuthClien
                 ["allows"] = GroupRoleAllows.GetValueOrDefault(role, role),
                 // Names only: effective_access lists each server once with its id.
                 ["servers"] = new JsonArray([.. groupServers.Select(s => s["name"]?.DeepClone())]),
-            });
+            };
+            if (groups[i].Error is { } error)
+            {
+                permission["servers"] = null;
+                permission["servers_error"] = error;
+            }
+            groupPermissions.Add((JsonNode)permission);
         }
+        var unread = groups.Count(g => g.Error is not null);
 
         var allServers = staff || superuser;
         var reach = new JsonObject
@@ -460,10 +478,10 @@ public sealed partial class IamTools(ToolRunner runner, IamClient iam, AuthClien
             ["manages_groups"] = manages,
         };
         var groupsText = groupPermissions.Count == 0 ? "no groups"
-            : string.Join(", ", groupPermissions.OfType<JsonObject>().Select(g => $"{g["group"]} ({g["role"]}, {g["servers"]!.AsArray().Count} servers)"));
+            : string.Join(", ", groupPermissions.OfType<JsonObject>().Select(g => $"{g["group"]} ({g["role"]}, {(g["servers"] is JsonArray list ? $"{list.Count}" : "unknown")} servers)"));
         var summary = $"{username} is workspace:{workspaceRole}" + (allServers ? " and reaches every server" : $" reaching {servers.Count} server(s) through groups")
             + $"; groups: {groupsText}." + (active ? "" : " The account is inactive: it cannot sign in, so none of this access is usable until it is reactivated.");
-        return new JsonObject
+        var access = new JsonObject
         {
             ["user"] = new JsonObject { ["id"] = user["id"]?.DeepClone(), ["username"] = username, ["email"] = user["email"]?.DeepClone(), ["is_active"] = active },
             ["summary"] = summary,
@@ -472,6 +490,9 @@ public sealed partial class IamTools(ToolRunner runner, IamClient iam, AuthClien
             ["effective_permissions"] = effective,
             ["effective_access"] = reach,
         };
+        if (unread > 0)
+            access["incomplete"] = $"The servers of {unread} group(s) could not be read (see servers_error in group_permissions): servers_via_groups may be missing some. Retry, or check the group with iam_groups_list.";
+        return access;
     }
 
     // ---- groups by name or id, memberships ----

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Alpacon.Emulator.Core;
+using Alpacon.Emulator.Faults;
 using Alpacon.Emulator.Iam;
 using Alpacon.Mcp.Tests.Infrastructure;
 using static Alpacon.Mcp.Tests.Infrastructure.McpHarness;
@@ -483,6 +484,23 @@ public sealed class IamToolsTests(EmulatorFixture emulator)
         Assert.Single(Since(before, "GET", $"/api/iam/users/{Bo}/"));
         Assert.Equal(Bo, Since(before, "GET", "/api/iam/memberships/").Single().QueryValue("user"));
         Assert.Single(Since(before, "GET", $"/api/iam/groups/{IamSeed.GroupId("ops")}/"));
+    }
+
+    [Fact]
+    public async Task IamUserPermissionsGet_AGroupThatCannotBeRead_CostsOnlyItsServers()
+    {
+        await using var c = await ConnectAsync(emulator);
+        using var broken = emulator.Emulator.Faults.Add(new FaultRule(FaultKind.ServerError, $"/api/iam/groups/{IamSeed.GroupId("developers")}/") { Status = 404 });
+        var data = Success(await c.CallAsync("iam_user_permissions_get", new() { ["user_id"] = Bo }))["data"]!;
+
+        var groups = data["group_permissions"]!.AsArray();
+        var developers = groups.Single(g => (string?)g!["group"] == "developers")!;
+        Assert.Null(developers["servers"]);
+        Assert.Equal(404, (int)developers["servers_error"]!["status_code"]!);
+        Assert.Equal(18, groups.Single(g => (string?)g!["group"] == "ops")!["servers"]!.AsArray().Count);
+        Assert.Equal(18, (int)data["effective_access"]!["server_count_via_groups"]!);
+        Assert.Contains("1 group(s) could not be read", (string?)data["incomplete"]);
+        Assert.Contains("developers (member, unknown servers)", (string?)data["summary"]);
     }
 
     [Fact]
