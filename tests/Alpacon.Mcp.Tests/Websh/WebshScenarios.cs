@@ -428,6 +428,44 @@ public abstract class WebshScenarios(EmulatorFixture emulator)
     }
 
     [Fact]
+    public async Task ChannelConnect_OnASessionWithAPooledChannel_ReplacesIt_SoTheSessionKeepsOneChannel()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var session = await CreateSessionAsync(c);
+        var old = (string)(await RunAsync(c, session, "cd /tmp"))["channel_id"]!;
+        var (channelId, url) = NewChannelUrl(session);
+
+        var data = Success(await c.CallAsync("websh_channel_connect", new() { ["channel_id"] = channelId, ["websocket_url"] = url, ["session_id"] = session }))["data"]!;
+        Assert.True((bool)data["connected"]!);
+        Assert.False((bool)data["reused"]!);
+        var replaced = Assert.Single(data["replaced_channels"]!.AsArray())!;
+        Assert.Equal(old, (string?)replaced["channel_id"]);
+        Assert.Equal("open", (string?)replaced["state"]);
+
+        // One channel per session, whichever tool runs the command: the old one is closed and gone from the pool.
+        var pooled = Success(await c.CallAsync("websh_channels_list"))["data"]!["channels"]!.AsArray().Where(x => (string?)x!["session_id"] == session);
+        Assert.Equal(channelId, (string?)Assert.Single(pooled)!["channel_id"]);
+        var listed = Success(await c.CallAsync("websh_sessions_list", new() { ["server_id"] = Web01 }))["data"]!["sessions"]!.AsArray().Single(s => (string?)s!["id"] == session)!;
+        Assert.Equal(channelId, (string?)Assert.Single(listed["pooled_channels"]!.AsArray()));
+        var run = await RunAsync(c, session, "pwd");
+        Assert.Equal("/tmp", (string?)run["output"]);
+        Assert.Equal(channelId, (string?)run["channel_id"]);
+        Assert.Contains("No channel", (string?)Error(await c.CallAsync("websh_channel_execute", new() { ["channel_id"] = old, ["command"] = "pwd" }))["message"], StringComparison.Ordinal);
+
+        // Connecting it again keeps it and replaces nothing.
+        var again = Success(await c.CallAsync("websh_channel_connect", new() { ["channel_id"] = channelId, ["websocket_url"] = url, ["session_id"] = session }))["data"]!;
+        Assert.True((bool)again["reused"]!);
+        Assert.Empty(again["replaced_channels"]!.AsArray());
+
+        // Named as another session's, it is refused rather than taken from this one.
+        var other = await CreateSessionAsync(c);
+        var wrong = Error(await c.CallAsync("websh_channel_connect", new() { ["channel_id"] = channelId, ["websocket_url"] = url, ["session_id"] = other }));
+        Assert.Contains($"session {session}", (string?)wrong["message"], StringComparison.Ordinal);
+        Assert.Equal(channelId, (string?)(await RunAsync(c, session, "true"))["channel_id"]);
+        Assert.NotEqual(channelId, (string?)(await RunAsync(c, other, "true"))["channel_id"]);
+    }
+
+    [Fact]
     public async Task WebsocketExecute_RunsOverAUrl_AndRefusesOtherHosts()
     {
         await using var c = await ConnectAsync(emulator);
