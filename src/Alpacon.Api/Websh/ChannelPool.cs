@@ -105,12 +105,16 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Connects a new channel of the session from <paramref name="open"/> and then closes and removes the session's
-    /// other pooled channels, under the same per-session lock as <see cref="ForSessionAsync"/>, so that the session
-    /// keeps one channel. If the new channel cannot be opened, the previous ones are left as they are.
+    /// Connects the channel of the session that <paramref name="open"/> names (a pooled open one of that id is reused)
+    /// and then closes and removes the session's other pooled channels, under the same per-session lock as
+    /// <see cref="ForSessionAsync"/>, so that the session keeps one channel. If the channel cannot be opened, the
+    /// previous ones are left as they are.
     /// </summary>
-    /// <returns>The new channel, and each channel it replaced with how that one had ended (null: it was open).</returns>
-    public async Task<(WebshChannel Channel, IReadOnlyList<(string ChannelId, WebshClosure? Ended)> Replaced)> ReplaceForSessionAsync(
+    /// <returns>
+    /// The channel, whether it was pooled already, and each channel it replaced with how that one had ended (null: it
+    /// was open).
+    /// </returns>
+    public async Task<(WebshChannel Channel, bool Reused, IReadOnlyList<(string ChannelId, WebshClosure? Ended)> Replaced)> ReplaceForSessionAsync(
         WorkspaceTarget workspace, string sessionId, Func<CancellationToken, Task<(string ChannelId, Uri Url)>> open, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workspace);
@@ -119,14 +123,14 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
         try
         {
             var (channelId, url) = await open(cancellationToken).ConfigureAwait(false);
-            var (channel, _) = await ConnectAsync(channelId, url, workspace, sessionId, cancellationToken).ConfigureAwait(false);
+            var (channel, reused) = await ConnectAsync(channelId, url, workspace, sessionId, cancellationToken).ConfigureAwait(false);
             var replaced = new List<(string, WebshClosure?)>();
             foreach (var previous in ForSession(workspace, sessionId).Where(c => c != channel))
             {
                 replaced.Add((previous.Id, previous.Closed));
                 await RemoveAsync(previous, "replaced by a new channel of its session").ConfigureAwait(false);
             }
-            return (channel, replaced);
+            return (channel, reused, replaced);
         }
         finally
         {

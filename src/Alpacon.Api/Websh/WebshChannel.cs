@@ -28,6 +28,7 @@ public sealed class WebshChannel : IAsyncDisposable
     private readonly StringBuilder received = new();
     private readonly CancellationTokenSource stopping = new();
     private readonly int maxCapture;
+    private readonly TimeSpan pingTimeout;
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task receiving = Task.CompletedTask;
     private long lastUsed;
@@ -40,11 +41,12 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>Set when this side closes the channel, so that the answer to our close frame is not taken for the end of the session.</summary>
     private int closingLocally;
 
-    private WebshChannel(WebSocket socket, WebshChannelInfo info, int maxCapture)
+    private WebshChannel(WebSocket socket, WebshChannelInfo info, WebshOptions options)
     {
         this.socket = socket;
         Info = info;
-        this.maxCapture = maxCapture;
+        maxCapture = options.MaxCaptureChars;
+        pingTimeout = options.PingTimeout;
         lastUsed = Stopwatch.GetTimestamp();
     }
 
@@ -112,7 +114,7 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>A channel over a connected <paramref name="socket"/>: its receive loop starts at once.</summary>
     internal static WebshChannel Start(WebSocket socket, WebshChannelInfo info, WebshOptions options)
     {
-        var channel = new WebshChannel(socket, info, options.MaxCaptureChars);
+        var channel = new WebshChannel(socket, info, options);
         channel.receiving = Task.Run(channel.ReceiveLoopAsync, CancellationToken.None);
         return channel;
     }
@@ -500,13 +502,26 @@ public sealed class WebshChannel : IAsyncDisposable
         }
     }
 
-    private static string Describe(Exception e) => e switch
+    private string Describe(Exception e) => e switch
     {
         WebSocketException { WebSocketErrorCode: WebSocketError.ConnectionClosedPrematurely } => "the connection was dropped without a close frame",
         WebSocketException w when w.InnerException?.Message is { Length: > 0 } inner => inner,
+        // When a ping goes unanswered .NET aborts the socket: the waiting receive ends as cancelled ("Aborted"), with
+        // the missed pong as a WebSocketException inside. Nothing else aborts it while we are not closing it ourselves.
+        OperationCanceledException when Volatile.Read(ref closingLocally) == 0 && Contains<WebSocketException>(e.InnerException) =>
+            $"no answer to a ping within {pingTimeout.TotalSeconds:0.#} s: the server or the network stopped responding",
         OperationCanceledException => "the connection was aborted (no answer to pings, or closed locally)",
         _ => e.Message,
     };
+
+    private static bool Contains<T>(Exception? e)
+        where T : Exception => e switch
+        {
+            null => false,
+            T => true,
+            AggregateException all => all.InnerExceptions.Any(Contains<T>),
+            _ => Contains<T>(e.InnerException),
+        };
 
     /// <summary>
     /// Between commands nothing consumes what arrives (a background job or a <c>tail -f &amp;</c> may print for hours),

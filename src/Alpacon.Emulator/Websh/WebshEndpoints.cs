@@ -243,6 +243,12 @@ public static class WebshEndpoints
                 // Keystrokes from a read-only (watch) channel never reach the PTY.
                 if (!channel.ReadOnly && result.Count > 0)
                     await terminal.InputAsync(buffer.AsMemory(0, result.Count), ctx.RequestAborted);
+                if (connection.StallDue)
+                {
+                    // A hung peer (fault injection): no more receives, so pings go unanswered; output still goes out.
+                    // Waits until the client gives up and the connection is gone, or the session ends.
+                    await Task.Delay(Timeout.InfiniteTimeSpan, ctx.RequestAborted);
+                }
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)

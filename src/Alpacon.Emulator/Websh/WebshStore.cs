@@ -7,8 +7,8 @@ namespace Alpacon.Emulator.Websh;
 
 /// <summary>
 /// Websh state: sessions, user channels and their terminals. Reads and writes happen under <see cref="Gate"/>;
-/// socket I/O never does. Tests use <see cref="DropChannel"/> and <see cref="CloseSessionAsync"/> to make the
-/// server drop a connection or end a session.
+/// socket I/O never does. Tests use <see cref="DropChannel"/>, <see cref="StallChannel"/> and
+/// <see cref="CloseSessionAsync"/> to make the server drop a connection, stop answering on it, or end a session.
 /// </summary>
 public sealed class WebshStore(World world, WorkspacePreferences preferences, EmulatorOptions options)
 {
@@ -125,6 +125,20 @@ public sealed class WebshStore(World world, WorkspacePreferences preferences, Em
         lock (Gate)
             session = channels.GetValueOrDefault(channelId)?.Session;
         return session?.Terminal.Drop(channelId, beforeNextMessage) ?? 0;
+    }
+
+    /// <summary>
+    /// Fault injection: each connection of a channel stops reading after the next message it receives (keys typed
+    /// by the client), as a hung peer would: it goes on sending output, but no longer answers WebSocket pings, so
+    /// only the client's ping timeout can tell. The connection ends when the client gives up on it; the session and
+    /// its shell stay alive. Returns how many connections will stall.
+    /// </summary>
+    public int StallChannel(string channelId)
+    {
+        WebshSession? session;
+        lock (Gate)
+            session = channels.GetValueOrDefault(channelId)?.Session;
+        return session?.Terminal.Stall(channelId) ?? 0;
     }
 
     internal IWebshShell CreateShell(WebshSession session)

@@ -96,6 +96,17 @@ internal sealed class WebshTerminal
         return dropped.Count;
     }
 
+    /// <summary>Makes the channel's connections stop reading after the next message each receives; how many there are.</summary>
+    public int Stall(string channelId)
+    {
+        List<WebshConnection> stalled;
+        lock (gate)
+            stalled = [.. connections.Where(c => c.Channel.Id == channelId)];
+        foreach (var c in stalled)
+            c.StallAfterNextMessage();
+        return stalled.Count;
+    }
+
     public async Task CloseAsync(int code, string reason)
     {
         List<WebshConnection> all;
@@ -177,6 +188,7 @@ internal sealed class WebshConnection(WebSocket socket, HttpContext context, Web
     private readonly Lock dropGate = new();
     private int sent;
     private int? dropAfter = dropAfterMessages;
+    private int stall;
 
     public WebshUserChannel Channel => channel;
 
@@ -186,6 +198,18 @@ internal sealed class WebshConnection(WebSocket socket, HttpContext context, Web
         lock (dropGate)
             dropAfter = sent;
     }
+
+    /// <summary>
+    /// Fault injection: once the endpoint has handled the next message it receives, it stops reading (see
+    /// <see cref="StallDue"/>). Not at once: a receive is already waiting, and taking it back would abort the socket.
+    /// </summary>
+    public void StallAfterNextMessage() => Volatile.Write(ref stall, 1);
+
+    /// <summary>
+    /// The endpoint must stop calling ReceiveAsync, as a peer that hangs would: pings are answered only inside
+    /// ReceiveAsync, so they go unanswered while output is still sent, and only the client's ping timeout notices.
+    /// </summary>
+    public bool StallDue => Volatile.Read(ref stall) != 0;
 
     /// <summary>
     /// Called before each message either way: aborts the connection when a planned drop is due. The drop waits for

@@ -138,21 +138,13 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
         {
             var id = Args.Uuid(session_id, "session_id");
             // Replaced, not added to: commands run one at a time only on one channel, and two would type into one shell.
-            var (channel, previous) = await pool.ReplaceForSessionAsync(ws, id, c => NewChannelAsync(ws, id, c), ct).ConfigureAwait(false);
-            var replaced = new JsonArray();
-            foreach (var (channelId, ended) in previous)
-            {
-                var entry = new JsonObject { ["channel_id"] = channelId, ["state"] = ended is null ? "open" : "dead" };
-                if (ended is not null)
-                    entry["ended"] = ended.ToString();
-                replaced.Add((JsonNode)entry);
-            }
+            var (channel, _, previous) = await pool.ReplaceForSessionAsync(ws, id, c => NewChannelAsync(ws, id, c), ct).ConfigureAwait(false);
             return new JsonObject
             {
                 ["session_id"] = id,
                 ["channel_id"] = channel.Id,
                 ["connected"] = channel.IsOpen,
-                ["replaced_channels"] = replaced,
+                ["replaced_channels"] = ReplacedJson(previous),
             };
         }, cancellationToken);
 
@@ -205,11 +197,11 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
         }, cancellationToken);
 
     [McpServerTool(Name = "websh_channel_connect", Title = "Connect Websh channel", ReadOnly = false, Destructive = false, Idempotent = true, OpenWorld = true)]
-    [Description("Connect to a Websh user channel by its WebSocket URL and keep the connection in this server's pool for websh_channel_execute. Connecting a channel that is already pooled and open reuses it. Sessions made by websh_session_create and websh_session_reconnect are pooled already. Only URLs on the host of a configured workspace are accepted.")]
+    [Description("Connect to a Websh user channel by its WebSocket URL and pool it as its session's channel, for websh_channel_execute and websh_command_execute, in place of any other channel of the session this server holds. A session has one pooled channel so that commands never type into its shell at once: the channels replaced are closed as websh_session_reconnect does (a command still running on one goes on in the shell, but its call returns an error) and listed in replaced_channels. Connecting a channel that is already pooled and open reuses it. Sessions made by websh_session_create and websh_session_reconnect are pooled already. Only URLs on the host of a configured workspace are accepted.")]
     public Task<CallToolResult> WebshChannelConnect(
         [Description("User channel id (the <channel_id> in /ws/websh/<channel_id>/<token>/).")] string channel_id,
         [Description("Websh WebSocket URL from user channel creation (ws:// or wss:// on a configured workspace's host).")] string websocket_url,
-        [Description("Session id the channel belongs to, kept for reference and for websh_command_execute.")] string session_id,
+        [Description("Session id the channel belongs to (the URL does not say): the channel becomes the session's pooled channel, which websh_command_execute uses.")] string session_id,
         CancellationToken cancellationToken = default) =>
         runner.RunLocalAsync(async ct =>
         {
@@ -218,13 +210,19 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
             var (ws, url) = AuthorizeUrl(websocket_url);
             if (WebshUrls.ChannelId(url) is { } inUrl && !string.Equals(inUrl, id, StringComparison.OrdinalIgnoreCase))
                 throw new ToolInputException($"'channel_id' is {id} but the URL is for channel {Args.Shorten(inUrl)}.", "Pass the id that appears in the URL.");
-            var (channel, reused) = await pool.ConnectAsync(id, url, ws, session, ct).ConfigureAwait(false);
+            // A channel is pooled under one session: taking it for another would close that session's own channels.
+            if (pool.Find(id) is { IsOpen: true } pooled && pooled.Info.SessionId != session)
+                throw new ToolInputException($"Channel {id} is pooled as a channel of session {pooled.Info.SessionId ?? "(none)"}, not {session}.", "Pass the session the channel belongs to (websh_channels_list shows it).");
+            // Replaced, not added to, as websh_session_reconnect does: two pooled channels of one session would each
+            // take commands, and their keys would interleave in the one shell.
+            var (channel, reused, previous) = await pool.ReplaceForSessionAsync(ws, session, _ => Task.FromResult((id, url)), ct).ConfigureAwait(false);
             var data = new JsonObject
             {
                 ["channel_id"] = channel.Id,
                 ["session_id"] = channel.Info.SessionId,
                 ["connected"] = channel.IsOpen,
                 ["reused"] = reused,
+                ["replaced_channels"] = ReplacedJson(previous),
             };
             return (data, ws.Region, ws.Workspace);
         }, cancellationToken);
@@ -310,6 +308,20 @@ public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPoo
         if (channelId is null || url is null)
             throw new WebshException("The API created a user channel without an id or websocket_url.");
         return (channelId, WebshUrls.Rebase(url, ws.BaseUrl));
+    }
+
+    /// <summary>The channels a new one of their session replaced: each with its state when it was closed, and why it had ended.</summary>
+    private static JsonArray ReplacedJson(IReadOnlyList<(string ChannelId, WebshClosure? Ended)> previous)
+    {
+        var replaced = new JsonArray();
+        foreach (var (channelId, ended) in previous)
+        {
+            var entry = new JsonObject { ["channel_id"] = channelId, ["state"] = ended is null ? "open" : "dead" };
+            if (ended is not null)
+                entry["ended"] = ended.ToString();
+            replaced.Add((JsonNode)entry);
+        }
+        return replaced;
     }
 
     /// <summary>Runs on a pooled channel; a channel that turns out closed is removed from the pool before the error goes up.</summary>

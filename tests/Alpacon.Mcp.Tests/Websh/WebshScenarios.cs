@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Alpacon.Api.Websh;
 using Alpacon.Emulator.Core;
 using Alpacon.Emulator.Websh;
 using Alpacon.Mcp.Tests.Infrastructure;
@@ -256,6 +257,66 @@ public abstract class WebshScenarios(EmulatorFixture emulator)
     }
 
     [Fact]
+    public async Task StalledPeer_StopsAnsweringPings_ChannelIsReportedDeadAndRemoved_AndTheNextCommandGetsANewChannel()
+    {
+        await using var c = await ConnectWithQuickPingsAsync();
+        var session = await CreateSessionAsync(c);
+        var channel = (string)(await RunAsync(c, session, "cd /tmp"))["channel_id"]!;
+        Assert.Equal(1, Store.StallChannel(channel));
+
+        // The server reads these keys, runs them and answers, then reads nothing more: no pongs from now on.
+        var last = await RunAsync(c, session, "echo before-stall");
+        Assert.Equal("before-stall", (string?)last["output"]);
+        Assert.Equal(channel, (string?)last["channel_id"]);
+
+        // Nothing is sent on the channel now, so only the unanswered pings can end it; the pool reports it once.
+        JsonNode? dead = null;
+        for (var i = 0; i < 300 && dead is null; i++)
+        {
+            var list = Success(await c.CallAsync("websh_channels_list"))["data"]!["channels"]!.AsArray();
+            var entry = list.Single(x => (string?)x!["channel_id"] == channel)!;
+            if ((string?)entry["state"] == "dead")
+                dead = entry;
+            else
+                await Task.Delay(50);
+        }
+        Assert.NotNull(dead);
+        Assert.True((bool)dead["removed"]!);
+        Assert.Contains("no answer to a ping", (string?)dead["ended"], StringComparison.Ordinal);
+        var after = Success(await c.CallAsync("websh_channels_list"))["data"]!["channels"]!.AsArray();
+        Assert.DoesNotContain(after, x => (string?)x!["channel_id"] == channel);
+        var listed = Success(await c.CallAsync("websh_sessions_list", new() { ["server_id"] = Web01 }))["data"]!["sessions"]!.AsArray().Single(s => (string?)s!["id"] == session)!;
+        Assert.Empty(listed["pooled_channels"]!.AsArray());
+        Assert.Contains("No channel", (string?)Error(await c.CallAsync("websh_channel_execute", new() { ["channel_id"] = channel, ["command"] = "pwd" }))["message"], StringComparison.Ordinal);
+
+        // The session and its shell outlived the stalled connection: the next command opens a new channel on it.
+        var again = await RunAsync(c, session, "pwd");
+        Assert.Equal("/tmp", (string?)again["output"]);
+        Assert.Equal(0, (int?)again["exit_code"]);
+        Assert.NotEqual(channel, (string?)again["channel_id"]);
+    }
+
+    [Fact]
+    public async Task StalledPeer_DuringACommand_IsAClearError_NotAWaitForTheCommandTimeout()
+    {
+        await using var c = await ConnectWithQuickPingsAsync();
+        var session = await CreateSessionAsync(c);
+        var channel = (string)(await RunAsync(c, session, "true"))["channel_id"]!;
+        Assert.Equal(1, Store.StallChannel(channel));
+        await RunAsync(c, session, "echo before-stall"); // the last keys the server reads
+
+        // Typed into a peer that reads nothing: no output and no end marker ever come. Without the ping timeout this
+        // would run out its 10 s and come back as timed_out, a success; with it, the channel dies and the call fails.
+        var error = Error(await c.CallAsync("websh_command_execute", new() { ["session_id"] = session, ["command"] = "echo never-read", ["timeout"] = 10 }));
+        Assert.Contains("no answer to a ping", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Contains("may or may not", (string?)error["hint"], StringComparison.Ordinal);
+        Assert.Null(error["details"]?["partial_output"]); // nothing arrived
+        var again = await RunAsync(c, session, "echo fresh");
+        Assert.Equal("fresh", (string?)again["output"]);
+        Assert.NotEqual(channel, (string?)again["channel_id"]);
+    }
+
+    [Fact]
     public async Task DroppedSocket_DuringACommand_IsAnErrorNotASilentRerun()
     {
         await using var c = await ConnectAsync(emulator);
@@ -367,6 +428,44 @@ public abstract class WebshScenarios(EmulatorFixture emulator)
     }
 
     [Fact]
+    public async Task ChannelConnect_OnASessionWithAPooledChannel_ReplacesIt_SoTheSessionKeepsOneChannel()
+    {
+        await using var c = await ConnectAsync(emulator);
+        var session = await CreateSessionAsync(c);
+        var old = (string)(await RunAsync(c, session, "cd /tmp"))["channel_id"]!;
+        var (channelId, url) = NewChannelUrl(session);
+
+        var data = Success(await c.CallAsync("websh_channel_connect", new() { ["channel_id"] = channelId, ["websocket_url"] = url, ["session_id"] = session }))["data"]!;
+        Assert.True((bool)data["connected"]!);
+        Assert.False((bool)data["reused"]!);
+        var replaced = Assert.Single(data["replaced_channels"]!.AsArray())!;
+        Assert.Equal(old, (string?)replaced["channel_id"]);
+        Assert.Equal("open", (string?)replaced["state"]);
+
+        // One channel per session, whichever tool runs the command: the old one is closed and gone from the pool.
+        var pooled = Success(await c.CallAsync("websh_channels_list"))["data"]!["channels"]!.AsArray().Where(x => (string?)x!["session_id"] == session);
+        Assert.Equal(channelId, (string?)Assert.Single(pooled)!["channel_id"]);
+        var listed = Success(await c.CallAsync("websh_sessions_list", new() { ["server_id"] = Web01 }))["data"]!["sessions"]!.AsArray().Single(s => (string?)s!["id"] == session)!;
+        Assert.Equal(channelId, (string?)Assert.Single(listed["pooled_channels"]!.AsArray()));
+        var run = await RunAsync(c, session, "pwd");
+        Assert.Equal("/tmp", (string?)run["output"]);
+        Assert.Equal(channelId, (string?)run["channel_id"]);
+        Assert.Contains("No channel", (string?)Error(await c.CallAsync("websh_channel_execute", new() { ["channel_id"] = old, ["command"] = "pwd" }))["message"], StringComparison.Ordinal);
+
+        // Connecting it again keeps it and replaces nothing.
+        var again = Success(await c.CallAsync("websh_channel_connect", new() { ["channel_id"] = channelId, ["websocket_url"] = url, ["session_id"] = session }))["data"]!;
+        Assert.True((bool)again["reused"]!);
+        Assert.Empty(again["replaced_channels"]!.AsArray());
+
+        // Named as another session's, it is refused rather than taken from this one.
+        var other = await CreateSessionAsync(c);
+        var wrong = Error(await c.CallAsync("websh_channel_connect", new() { ["channel_id"] = channelId, ["websocket_url"] = url, ["session_id"] = other }));
+        Assert.Contains($"session {session}", (string?)wrong["message"], StringComparison.Ordinal);
+        Assert.Equal(channelId, (string?)(await RunAsync(c, session, "true"))["channel_id"]);
+        Assert.NotEqual(channelId, (string?)(await RunAsync(c, other, "true"))["channel_id"]);
+    }
+
+    [Fact]
     public async Task WebsocketExecute_RunsOverAUrl_AndRefusesOtherHosts()
     {
         await using var c = await ConnectAsync(emulator);
@@ -399,6 +498,17 @@ public abstract class WebshScenarios(EmulatorFixture emulator)
         var unknown = Error(await c.CallAsync("websh_command_execute", new() { ["session_id"] = session, ["command"] = "id" }));
         Assert.Equal(404, (int?)unknown["status_code"]);
     }
+
+    /// <summary>
+    /// A server whose channels ping every 200 ms and give up on a ping unanswered for 1 s: the only way to tell a
+    /// peer that hangs from a quiet shell. The pool is built with the <see cref="WebshOptions"/> found in its container.
+    /// </summary>
+    protected Task<Connection> ConnectWithQuickPingsAsync() =>
+        ConnectAsync(emulator, extend: m => m.Services.AddSingleton(new WebshOptions
+        {
+            PingInterval = TimeSpan.FromMilliseconds(200),
+            PingTimeout = TimeSpan.FromSeconds(1),
+        }));
 
     /// <summary>A fresh user channel of <paramref name="session"/> and its real URL, as the Alpacon API would hand it out.</summary>
     protected (string Id, string Url) NewChannelUrl(string session, bool readOnly = false)
