@@ -210,8 +210,7 @@ public static class WebshEndpoints
             await Api.Detail(ctx, StatusCodes.Status400BadRequest, "Expected a WebSocket upgrade.");
             return;
         }
-        using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
-        var connection = new WebshConnection(socket, ctx, channel, FaultTable.WebSocketDrop(ctx));
+        // Recorded before the handshake completes: a client that reads the session once connected must find it.
         var userAgent = ctx.Request.Headers.UserAgent.ToString();
         lock (store.Gate)
         {
@@ -219,6 +218,8 @@ public static class WebshEndpoints
             channel.Session.UserAgent = userAgent;
             channel.Session.UpdatedAt = store.World.Now;
         }
+        using var socket = await ctx.WebSockets.AcceptWebSocketAsync();
+        var connection = new WebshConnection(socket, ctx, channel, FaultTable.WebSocketDrop(ctx));
         var terminal = channel.Session.Terminal;
         if (!terminal.Attach(connection))
         {

@@ -264,25 +264,34 @@ public abstract class WebshScenarios(EmulatorFixture emulator)
         var channel = (string)(await RunAsync(c, session, "cd /tmp"))["channel_id"]!;
         Assert.Equal(1, Store.StallChannel(channel));
 
-        // The server reads these keys, runs them and answers, then reads nothing more: no pongs from now on.
-        var last = await RunAsync(c, session, "echo before-stall");
-        Assert.Equal("before-stall", (string?)last["output"]);
-        Assert.Equal(channel, (string?)last["channel_id"]);
+        // The server reads these keys, runs them and answers, then reads nothing more: no pongs from now on. On a
+        // loaded machine the unanswered pings can end the channel before the answer is read; that is the same stall.
+        var trigger = await c.CallAsync("websh_command_execute", new() { ["session_id"] = session, ["command"] = "echo before-stall" });
+        var endedEarly = trigger.IsError == true;
+        if (endedEarly)
+            Assert.Contains("no answer to a ping", (string?)Error(trigger)["message"], StringComparison.Ordinal);
+        else
+            Assert.Equal("before-stall", (string?)Success(trigger)["data"]!["output"]);
 
         // Nothing is sent on the channel now, so only the unanswered pings can end it; the pool reports it once.
         JsonNode? dead = null;
         for (var i = 0; i < 300 && dead is null; i++)
         {
             var list = Success(await c.CallAsync("websh_channels_list"))["data"]!["channels"]!.AsArray();
-            var entry = list.Single(x => (string?)x!["channel_id"] == channel)!;
-            if ((string?)entry["state"] == "dead")
+            var entry = list.SingleOrDefault(x => (string?)x!["channel_id"] == channel);
+            if (entry is null && endedEarly)
+                break; // reported by the call it broke, and removed then
+            if ((string?)entry!["state"] == "dead")
                 dead = entry;
             else
                 await Task.Delay(50);
         }
-        Assert.NotNull(dead);
-        Assert.True((bool)dead["removed"]!);
-        Assert.Contains("no answer to a ping", (string?)dead["ended"], StringComparison.Ordinal);
+        if (dead is not null || !endedEarly)
+        {
+            Assert.NotNull(dead);
+            Assert.True((bool)dead["removed"]!);
+            Assert.Contains("no answer to a ping", (string?)dead["ended"], StringComparison.Ordinal);
+        }
         var after = Success(await c.CallAsync("websh_channels_list"))["data"]!["channels"]!.AsArray();
         Assert.DoesNotContain(after, x => (string?)x!["channel_id"] == channel);
         var listed = Success(await c.CallAsync("websh_sessions_list", new() { ["server_id"] = Web01 }))["data"]!["sessions"]!.AsArray().Single(s => (string?)s!["id"] == session)!;
