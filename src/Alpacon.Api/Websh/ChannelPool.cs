@@ -88,20 +88,14 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
     /// </summary>
     public async Task<WebshChannel> ForSessionAsync(WorkspaceTarget workspace, string sessionId, Func<CancellationToken, Task<(string ChannelId, Uri Url)>> open, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(open);
-        var (key, gate) = await EnterSessionAsync(workspace, sessionId, cancellationToken).ConfigureAwait(false);
-        try
+        return await InSessionAsync(workspace, sessionId, async () =>
         {
             if (await FindOpenForSessionAsync(workspace, sessionId).ConfigureAwait(false) is { } pooled)
                 return pooled;
             var (channelId, url) = await open(cancellationToken).ConfigureAwait(false);
             return (await ConnectAsync(channelId, url, workspace, sessionId, cancellationToken).ConfigureAwait(false)).Channel;
-        }
-        finally
-        {
-            ExitSession(key, gate);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -117,10 +111,8 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
     public async Task<(WebshChannel Channel, bool Reused, IReadOnlyList<(string ChannelId, WebshClosure? Ended)> Replaced)> ReplaceForSessionAsync(
         WorkspaceTarget workspace, string sessionId, Func<CancellationToken, Task<(string ChannelId, Uri Url)>> open, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(workspace);
         ArgumentNullException.ThrowIfNull(open);
-        var (key, gate) = await EnterSessionAsync(workspace, sessionId, cancellationToken).ConfigureAwait(false);
-        try
+        return await InSessionAsync(workspace, sessionId, async () =>
         {
             var (channelId, url) = await open(cancellationToken).ConfigureAwait(false);
             var (channel, reused) = await ConnectAsync(channelId, url, workspace, sessionId, cancellationToken).ConfigureAwait(false);
@@ -130,12 +122,8 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
                 replaced.Add((previous.Id, previous.Closed));
                 await RemoveAsync(previous, "replaced by a new channel of its session").ConfigureAwait(false);
             }
-            return (channel, reused, replaced);
-        }
-        finally
-        {
-            ExitSession(key, gate);
-        }
+            return (channel, reused, (IReadOnlyList<(string ChannelId, WebshClosure? Ended)>)replaced);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The pooled channels of a session, open or not.</summary>
@@ -197,9 +185,10 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
         return removed;
     }
 
-    /// <summary>Takes the session's lock; its entry lives only while someone holds or waits for it.</summary>
-    private async Task<(string Key, SessionGate Gate)> EnterSessionAsync(WorkspaceTarget workspace, string sessionId, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="work"/> holding the session's lock; the lock's entry lives only while someone holds or waits for it.</summary>
+    private async Task<T> InSessionAsync<T>(WorkspaceTarget workspace, string sessionId, Func<Task<T>> work, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(workspace);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var key = $"{workspace.Region}/{workspace.Workspace}/{sessionId}";
         SessionGate? gate;
@@ -218,13 +207,15 @@ public sealed class ChannelPool : IAsyncDisposable, IDisposable
             Leave(key, gate);
             throw;
         }
-        return (key, gate);
-    }
-
-    private void ExitSession(string key, SessionGate gate)
-    {
-        gate.Lock.Release();
-        Leave(key, gate);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Lock.Release();
+            Leave(key, gate);
+        }
     }
 
     private void Leave(string key, SessionGate gate)
