@@ -32,21 +32,41 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
 
     private RequestJournal Journal => emulator.Emulator.Journal;
 
-    /// <summary>
-    /// Short backoff so that faults resolve in milliseconds. The request timeout is short only where a slow answer
-    /// is the fault; elsewhere it is generous, so that a busy CI machine cannot turn a fault into a timeout.
-    /// </summary>
-    private static TimeSpan TimeoutFor(string kind) => kind == "slow" ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(10);
+    /// <summary>Long enough that a busy CI machine cannot turn a healthy answer, or a non-slow fault, into a timeout.</summary>
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
-    private static Action<ServerSettings> Api(TimeSpan requestTimeout, int retries = 2) => s => s.Api = new AlpaconApiOptions
+    /// <summary>The request timeout while a <c>slow</c> fault holds answers back: short, so that the suite stays short.</summary>
+    private static TimeSpan TimeoutFor(string kind) => kind == "slow" ? TimeSpan.FromSeconds(2) : Generous;
+
+    /// <summary>
+    /// The API options of the server under test, with short backoff so that faults resolve in milliseconds. The request
+    /// timeout starts <see cref="Generous"/> for setup and probing; <see cref="Tighten"/> shortens it only while a fault
+    /// is in place (the client reads it at every attempt).
+    /// </summary>
+    private static AlpaconApiOptions Api(int retries = 2) => new()
     {
-        RequestTimeout = requestTimeout,
+        RequestTimeout = Generous,
         ConnectTimeout = TimeSpan.FromSeconds(10),
         MaxRetries = retries,
         BaseBackoff = TimeSpan.FromMilliseconds(20),
         MaxBackoff = TimeSpan.FromMilliseconds(100),
         MaxRetryAfter = TimeSpan.FromSeconds(2),
     };
+
+    private static Task<Connection> ConnectAsync(EmulatorFixture emulator, AlpaconApiOptions api) =>
+        McpHarness.ConnectAsync(emulator, configure: s => s.Api = api);
+
+    /// <summary>Sets the request timeout to <paramref name="timeout"/> until disposed, then back to <see cref="Generous"/>.</summary>
+    private static IDisposable Tighten(AlpaconApiOptions api, TimeSpan timeout)
+    {
+        api.RequestTimeout = timeout;
+        return new Restore(() => api.RequestTimeout = Generous);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
 
     /// <summary>
     /// A tool that works on the healthy emulator with valid arguments, and whether it calls the HTTP API. Each call gets
@@ -132,7 +152,8 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     public async Task ReadOnlyTools_RecoverFromATransientFault(string kind)
     {
         var timeout = TimeoutFor(kind);
-        await using var c = await ConnectAsync(emulator, configure: Api(timeout, retries: 3));
+        var api = Api(retries: 3);
+        await using var c = await ConnectAsync(emulator, api);
         using var setup = await ToolSetup.CreateAsync(c.Client, emulator);
         var reads = (await ProbeAsync(c, setup)).Where(p => p.ReadOnly && p.UsesApi).ToList();
         // A slow answer costs a whole timeout per tool: a sample keeps the suite short.
@@ -145,7 +166,9 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
             var args = await probe.ArgumentsAsync();
             var since = Journal.Elapsed;
             using var fault = Faults.Add(Rule(kind, "GET", count: 1, timeout));
-            var result = await CallAsync(c, probe.Name, args);
+            CallToolResult result;
+            using (Tighten(api, timeout))
+                result = await CallAsync(c, probe.Name, args);
             Assert.True(fault.Hits == 1, $"{probe.Name}: the fault did not fire");
             Assert.False(result.IsError == true, $"{probe.Name} did not recover from {kind}: {ToolCases.Text(result)}");
             // Some tools send several GETs at once, and the fault hits whichever reaches it first: look for the GET sent twice.
@@ -165,7 +188,8 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     public async Task WorkStartingRequests_AreSentExactlyOnce_AndFailClearly(string kind)
     {
         var timeout = kind == "slow" ? TimeSpan.FromMilliseconds(600) : TimeoutFor(kind);
-        await using var c = await ConnectAsync(emulator, configure: Api(timeout, retries: 3));
+        var api = Api(retries: 3);
+        await using var c = await ConnectAsync(emulator, api);
         using var setup = await ToolSetup.CreateAsync(c.Client, emulator);
         var writers = (await ProbeAsync(c, setup)).Where(p => !p.ReadOnly && p.UsesApi).ToList();
         var covered = new List<string>();
@@ -178,7 +202,8 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
             CallToolResult result;
             try
             {
-                result = await CallAsync(c, probe.Name, args);
+                using (Tighten(api, timeout))
+                    result = await CallAsync(c, probe.Name, args);
             }
             finally
             {
@@ -208,7 +233,8 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     public async Task EveryTool_AnswersAClearErrorUnderAPersistentFault(string kind)
     {
         var timeout = kind == "slow" ? TimeSpan.FromMilliseconds(500) : TimeoutFor(kind);
-        await using var c = await ConnectAsync(emulator, configure: Api(timeout, retries: 1));
+        var api = Api(retries: 1);
+        await using var c = await ConnectAsync(emulator, api);
         using var setup = await ToolSetup.CreateAsync(c.Client, emulator);
         var probes = (await ProbeAsync(c, setup)).Where(p => p.UsesApi).ToList();
         var problems = new ConcurrentQueue<string>();
@@ -217,6 +243,7 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
             calls.Add((probe, await probe.ArgumentsAsync())); // made before the fault, which would refuse the setup's calls too
 
         using (Faults.Add(Rule(kind, method: null, count: null, timeout)))
+        using (Tighten(api, timeout))
         {
             // Each result is checked on its own, so the tools run side by side.
             await Parallel.ForEachAsync(calls, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (call, _) =>
@@ -260,7 +287,7 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     [Fact]
     public async Task NoteCreate_ServerError_SendsOnePost_AndCreatesNothing()
     {
-        await using var c = await ConnectAsync(emulator, configure: Api(TimeoutFor("503")));
+        await using var c = await ConnectAsync(emulator, Api());
         var marker = $"fault-503-{Guid.NewGuid():N}";
         var since = Journal.Elapsed;
         using (Faults.Add(new FaultRule(FaultKind.ServerError, "/api/servers/notes/") { Method = "POST" }))
@@ -278,12 +305,14 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     public async Task NoteCreate_AnswerSlowerThanTheTimeout_IsATimeout_AndTheNoteExistsOnce()
     {
         var timeout = TimeoutFor("slow");
-        await using var c = await ConnectAsync(emulator, configure: Api(timeout));
+        var api = Api();
+        await using var c = await ConnectAsync(emulator, api);
         // A warm connection, so that the POST surely reaches the emulator before the client gives up.
         Success(await CallAsync(c, "server_notes_list", new() { ["server_id"] = ToolCases.ServerId }));
         var marker = $"fault-slow-{Guid.NewGuid():N}";
         var since = Journal.Elapsed;
         using (Faults.Add(new FaultRule(FaultKind.Latency, "/api/servers/notes/") { Method = "POST", Delay = timeout + TimeSpan.FromSeconds(1) }))
+        using (Tighten(api, timeout))
         {
             var body = Error(await CallAsync(c, "server_note_create", new() { ["server_id"] = ToolCases.ServerId, ["title"] = "t", ["content"] = marker }));
             Assert.Contains("timed out", (string?)body["message"]);
@@ -309,7 +338,7 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     public async Task UploadTrigger_StartsWork_IsSentExactlyOnce_AndSaysTheOutcomeIsUnknown(string kind)
     {
         var timeout = TimeoutFor(kind);
-        await using var c = await ConnectAsync(emulator, configure: Api(timeout, retries: 3));
+        await using var c = await ConnectAsync(emulator, Api(retries: 3));
         var session = (string)Success(await CallAsync(c, "webftp_session_create", new() { ["server_id"] = ToolCases.ServerId, ["username"] = "jane" }))["data"]!["id"]!;
         var since = Journal.Elapsed;
         JsonObject body;
@@ -338,7 +367,7 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     [Fact]
     public async Task ServersList_429WithRetryAfter_WaitsAndRecovers()
     {
-        await using var c = await ConnectAsync(emulator, configure: Api(TimeoutFor("429")));
+        await using var c = await ConnectAsync(emulator, Api());
         var since = Journal.Elapsed;
         using (var fault = Faults.Add(new FaultRule(FaultKind.TooManyRequests, "/api/servers/servers/") { Method = "GET", Count = 1, RetryAfter = TimeSpan.FromSeconds(1) }))
         {
@@ -353,7 +382,7 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     [Fact]
     public async Task ProbabilisticFault_IsRetriedToSuccess_AcrossManyCalls()
     {
-        await using var c = await ConnectAsync(emulator, configure: Api(TimeoutFor("503"), retries: 4));
+        await using var c = await ConnectAsync(emulator, Api(retries: 4));
         using var fault = Faults.Add(new FaultRule(FaultKind.ServerError, "/api/servers/") { Method = "GET", Probability = 0.3 });
         for (var i = 0; i < 30; i++)
             Success(await CallAsync(c, "server_get", new() { ["server_id"] = ToolCases.ServerId }));
@@ -363,7 +392,7 @@ public sealed class FaultInjectionTests(EmulatorFixture emulator, ITestOutputHel
     [Fact]
     public async Task WebshCommandExecute_WebSocketDroppedMidCommand_IsAClearError_AndTheServerKeepsServing()
     {
-        await using var c = await ConnectAsync(emulator, configure: Api(TimeoutFor("drop")));
+        await using var c = await ConnectAsync(emulator, Api());
         var created = Success(await CallAsync(c, "websh_session_create", new() { ["server_id"] = ToolCases.ServerId }))["data"]!;
         var session = (string)created["id"]!;
         // The fault applies when a socket connects: let go of the session's channel, so that the command opens a new one.
