@@ -119,6 +119,46 @@ public sealed partial class WebshChannelTests
     }
 
     [Fact]
+    public async Task Timeout_CountsTheWaitBehindAnEarlierCommand_WhichLeavesTheLaterOneUntyped()
+    {
+        // The first command runs until the test ends it; a second call on the channel queues behind it. Its timeout
+        // runs from the call, so it fails when the time is up rather than waiting for the first command however long.
+        var socket = new ScriptedWebSocket();
+        var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var running = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        socket.OnSend = keys =>
+        {
+            sent.Enqueue(keys);
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+            {
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nworking\r\n", 4096);
+                running.TrySetResult(begin.Groups[1].Value);
+            }
+        };
+        await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
+        socket.Output("Welcome\r\n" + Prompt, 4096);
+
+        var first = channel.ExecuteAsync("long-job", Bound, CancellationToken.None);
+        var nonce = await running.Task.WaitAsync(Bound);
+        var typed = sent.Count;
+        var busy = await Assert.ThrowsAsync<WebshException>(() => channel.ExecuteAsync("echo later", TimeSpan.FromMilliseconds(200), CancellationToken.None).WaitAsync(Bound));
+        Assert.Contains("busy with another command", busy.Message, StringComparison.Ordinal);
+        Assert.Contains("not typed", busy.Message, StringComparison.Ordinal);
+        Assert.Contains("Nothing ran", busy.Hint, StringComparison.Ordinal);
+        Assert.Equal(typed, sent.Count); // nothing went out for the later call
+        Assert.DoesNotContain(sent, keys => keys.Contains("echo later", StringComparison.Ordinal));
+
+        // The first command is untouched by the later call's timeout: it ends normally.
+        socket.Output($"done\r\n\r\n__ALPMCP_{nonce}_0__\r\n{Prompt}", 4096);
+        var result = await first.WaitAsync(Bound);
+        Assert.Equal("working\ndone", result.Output);
+        Assert.Equal(0, result.ExitCode);
+    }
+
+    [Fact]
     public async Task Drop_SocketAbortedBeforeItsReceiveFails_ChannelIsNeverClosedWithoutAReason()
     {
         var socket = new ScriptedWebSocket();

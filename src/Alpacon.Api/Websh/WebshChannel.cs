@@ -111,6 +111,10 @@ public sealed class WebshChannel : IAsyncDisposable
         return Start(socket, info, options);
     }
 
+    private WebshException Busy(TimeSpan timeout) => new(
+        $"Websh channel {Id} was busy with another command for the whole {timeout.TotalSeconds:0} s, so the command was not typed.",
+        "Nothing ran. Retry once the other command has finished (or with a larger 'timeout'), or run it in a session of its own with websh_session_create.");
+
     /// <summary>A channel over a connected <paramref name="socket"/>: its receive loop starts at once.</summary>
     internal static WebshChannel Start(WebSocket socket, WebshChannelInfo info, WebshOptions options)
     {
@@ -122,25 +126,28 @@ public sealed class WebshChannel : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="command"/> in the shell and waits for its end marker (never for silence). On timeout
     /// the command is interrupted with Ctrl-C so the shell stays usable, and what arrived is returned.
-    /// <paramref name="timeout"/> runs from the moment the channel is this call's (after earlier commands on it): the
-    /// wait for the shell to read lines (a new channel, or after an interrupt) counts, so no call outlasts it.
+    /// <paramref name="timeout"/> runs from the call: the wait behind an earlier command on this channel and the wait
+    /// for the shell to read lines (a new channel, or after an interrupt) count, so no call outlasts it.
     /// </summary>
     /// <exception cref="WebshChannelClosedException">The channel was dropped (not a clean end of the session).</exception>
-    /// <exception cref="WebshException">The shell was not ready within the timeout; the command was not typed.</exception>
+    /// <exception cref="WebshException">The channel stayed busy or the shell was not ready within the timeout; the command was not typed.</exception>
     public async Task<WebshExecution> ExecuteAsync(string command, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var queued = Stopwatch.GetTimestamp();
-        await executeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var deadline = queued + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        if (!await executeGate.WaitAsync(timeout, cancellationToken).ConfigureAwait(false))
+            throw Busy(timeout);
         lock (gate)
             executing = true;
         try
         {
             var started = Stopwatch.GetTimestamp();
-            var deadline = started + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
             Touch();
             Interlocked.Increment(ref executions);
             ThrowIfClosed();
+            if (Remaining(deadline) <= TimeSpan.Zero)
+                throw Busy(timeout);
             // A command typed with no time left would only be interrupted at once: better not typed at all.
             if ((needsSync != SyncNeed.None && !await SyncAsync(deadline, cancellationToken).ConfigureAwait(false)) || Remaining(deadline) <= TimeSpan.Zero)
             {

@@ -18,7 +18,7 @@ namespace Alpacon.Mcp.Tools;
 [McpServerToolType]
 public sealed class WebshTools(ToolRunner runner, WebshClient client, ChannelPool pool, WorkspaceDirectory workspaces, AlpaconApiOptions api)
 {
-    private const string TimeoutDescription = "Seconds to wait for the command to finish (1-600), including the wait for the shell to be ready on a new channel or after an interrupt (a shell not ready in time gets no command, and the call fails). On timeout the output so far is returned with timed_out=true and the command is interrupted with Ctrl-C, so the shell stays usable.";
+    private const string TimeoutDescription = "Seconds to wait for the command to finish (1-600), counted from the call: waiting behind another command in the same session, and for the shell to be ready on a new channel or after an interrupt, counts too (a command not typed in time is not typed at all, and the call fails). On timeout the output so far is returned with timed_out=true and the command is interrupted with Ctrl-C, so the shell stays usable.";
     private const string MaxOutputDescription = "Most characters of output to return (256-1000000, default 16384). Longer output keeps its head and tail with a note of what was cut.";
     private const string SessionIdDescription = "Websh session UUID, as returned by websh_session_create or websh_sessions_list.";
     private const int DefaultMaxOutput = 16384;
