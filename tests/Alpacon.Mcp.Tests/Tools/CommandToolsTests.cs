@@ -193,7 +193,7 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
         var before = Journal.Elapsed;
         var line = $"echo in-flight-{Guid.NewGuid():N}";
         // The emulator creates the command at once but holds the POST's answer back: the call is cancelled meanwhile.
-        using var slow = emulator.Emulator.Faults.Add(new FaultRule(FaultKind.Latency, Root) { Method = "POST", Count = 1, Delay = TimeSpan.FromSeconds(2) });
+        using var slow = emulator.Emulator.Faults.Add(new FaultRule(FaultKind.Latency, Root) { Method = "POST", Count = 1, Delay = TimeSpan.FromSeconds(4) });
         var requestId = new RequestId("cancel-" + Guid.NewGuid().ToString("N"));
         var call = c.Client.SendRequestAsync<CallToolRequestParams, CallToolResult>(
             RequestMethods.ToolsCall,
@@ -222,7 +222,7 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
         var before = Journal.Elapsed;
         var line = $"echo maybe-{Guid.NewGuid():N}";
         JsonObject error;
-        using (emulator.Emulator.Faults.Add(new FaultRule(FaultKind.Latency, Root) { Method = "POST", Count = 1, Delay = TimeSpan.FromSeconds(2) }))
+        using (emulator.Emulator.Faults.Add(new FaultRule(FaultKind.Latency, Root) { Method = "POST", Count = 1, Delay = TimeSpan.FromSeconds(6) }))
             error = Error(await c.CallAsync("execute_command", new() { ["server_id"] = Web01, ["command"] = line }));
 
         Assert.Contains("timed out", (string?)error["message"]);
