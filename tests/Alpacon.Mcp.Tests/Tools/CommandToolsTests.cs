@@ -76,7 +76,10 @@ public sealed class CommandToolsTests(EmulatorFixture emulator, ITestOutputHelpe
     {
         await using var c = await ConnectAsync(emulator);
         var before = Journal.Elapsed;
-        var data = Success(await c.CallAsync("execute_command", new() { ["server_id"] = Web01, ["command"] = "echo start; sleep 0.7; echo done" }))["data"]!;
+        // The safety-net polls read at about 0.1, 0.3, 0.7, 1.5, 2.5 s (CommandWaiter.PollInterval): the fin comes in
+        // the middle of a gap, half a second from either poll. (With 'sleep 0.7' it came at the third poll, and a busy
+        // machine decided which of the two noticed it first.)
+        var data = Success(await c.CallAsync("execute_command", new() { ["server_id"] = Web01, ["command"] = "echo start; sleep 2; echo done" }))["data"]!;
         var id = (string)data["command_id"]!;
 
         Assert.Equal("start\ndone\n", (string?)data["output"]); // streamed in two chunks: rebuilt from /chunks/

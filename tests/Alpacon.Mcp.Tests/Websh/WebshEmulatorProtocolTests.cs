@@ -23,7 +23,9 @@ public sealed class WebshEmulatorProtocolTests(EmulatorFixture emulator)
     private WebshStore Store => emulator.Emulator.Services.GetRequiredService<WebshStore>();
 
     /// <summary>A session made over REST only, so the first WebSocket below is the one that starts its shell.</summary>
-    private async Task<(string Session, string Url)> NewSessionAsync()
+    private Task<(string Session, string Url)> NewSessionAsync() => NewSessionAsync(emulator);
+
+    private static async Task<(string Session, string Url)> NewSessionAsync(EmulatorFixture emulator)
     {
         using var http = new HttpClient();
         var ws = new WorkspaceTarget("ap1", "acme", emulator.BaseUrl, EmulatorFixture.TestToken, TokenSource.Environment, true);
@@ -183,6 +185,43 @@ public sealed class WebshEmulatorProtocolTests(EmulatorFixture emulator)
         var text = string.Concat(Enumerable.Repeat("한글✓", 2000)); // 18 KB of 3-byte characters: 4 KB frames cut inside them
         var result = Success(await c.CallAsync("websh_command_execute", new() { ["session_id"] = session, ["command"] = $"echo {text}", ["max_output_chars"] = 100_000 }))["data"]!;
         Assert.Equal(text, (string?)result["output"]);
+    }
+
+    /// <summary>
+    /// Older server code sends terminal output as text frames (cut at character boundaries) rather than binary ones:
+    /// the tools read both, end to end, with the same output and exit status.
+    /// </summary>
+    [Fact]
+    public async Task TextFrames_OfOlderServers_GiveTheSameOutputAndExitStatus()
+    {
+        var textFrames = new TextFramesEmulatorFixture();
+        await textFrames.InitializeAsync();
+        try
+        {
+            var (_, url) = await NewSessionAsync(textFrames);
+            using (var socket = await DialAsync(url))
+            {
+                var (_, types) = await ReadUntilAsync(socket, "$ ");
+                Assert.All(types, t => Assert.Equal(WebSocketMessageType.Text, t)); // the mode under test is on
+            }
+
+            await using var c = await ConnectAsync(textFrames);
+            var session = (string)Success(await c.CallAsync("websh_session_create", new() { ["server_id"] = Web01 }))["data"]!["id"]!;
+            var text = string.Concat(Enumerable.Repeat("한글✓", 2000)); // longer than a frame: cut between characters
+            var result = Success(await c.CallAsync("websh_command_execute", new() { ["session_id"] = session, ["command"] = $"echo {text}; false", ["max_output_chars"] = 100_000 }))["data"]!;
+            Assert.Equal(text, (string?)result["output"]);
+            Assert.Equal(1, (int?)result["exit_code"]);
+            Assert.False((bool)result["timed_out"]!);
+        }
+        finally
+        {
+            await textFrames.DisposeAsync();
+        }
+    }
+
+    private sealed class TextFramesEmulatorFixture : EmulatorFixture
+    {
+        protected override void Configure(EmulatorOptions options) => options.WebshTextFrames = true;
     }
 
     [Fact]
