@@ -26,14 +26,7 @@ public sealed partial class WebshChannelTests
         // A terminal that answers what is typed: echo, then what the shell prints, then its prompt, all of it cut into
         // frames of frameBytes bytes (markers, escape sequences and UTF-8 characters included).
         var socket = new ScriptedWebSocket();
-        socket.OnSend = keys =>
-        {
-            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
-            if (SyncNonce().Match(keys) is { Success: true } sync)
-                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", frameBytes);
-            else if (BeginNonce().Match(keys) is { Success: true } begin)
-                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nout 한글✓\r\nsecond line\r\n\r\n__ALPMCP_{begin.Groups[1].Value}_7__\r\n{Prompt}", frameBytes);
-        };
+        ActAsTerminal(socket, nonce => Finished(nonce, "out 한글✓\r\nsecond line\r\n", 7), frameBytes);
         await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
         socket.Output("Welcome\r\n" + Prompt, frameBytes);
 
@@ -47,6 +40,30 @@ public sealed partial class WebshChannelTests
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="socket"/> answer what is typed as a terminal does: the echo, then for a sync line its
+    /// marker and a prompt, for a command its begin marker and what <paramref name="run"/> prints for the command's
+    /// nonce (<see cref="Finished"/> ends it). Every key sent is added to <paramref name="typed"/>; while
+    /// <paramref name="ready"/> says no, the shell answers nothing.
+    /// </summary>
+    private static void ActAsTerminal(ScriptedWebSocket socket, Func<string, string> run, int frameBytes = 4096, System.Collections.Concurrent.ConcurrentQueue<string>? typed = null, Func<bool>? ready = null)
+    {
+        socket.OnSend = keys =>
+        {
+            typed?.Enqueue(keys);
+            if (ready is not null && !ready())
+                return;
+            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
+            if (SyncNonce().Match(keys) is { Success: true } sync)
+                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", frameBytes);
+            else if (BeginNonce().Match(keys) is { Success: true } begin)
+                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\n{run(begin.Groups[1].Value)}", frameBytes);
+        };
+    }
+
+    /// <summary>What a command prints after <paramref name="output"/> (CRLF lines) to end with <paramref name="status"/>: its end marker and a prompt.</summary>
+    private static string Finished(string nonce, string output, int status) => $"{output}\r\n__ALPMCP_{nonce}_{status}__\r\n{Prompt}";
+
     [GeneratedRegex(@"printf '__ALPMCP_%s_S__\\n' ([0-9a-f]+)\r")]
     private static partial Regex SyncNonce();
 
@@ -57,14 +74,7 @@ public sealed partial class WebshChannelTests
     public async Task OutputWhileNoCommandRuns_KeepsOnlyASmallTail_AndTheNextCommandStillRuns()
     {
         var socket = new ScriptedWebSocket();
-        socket.OnSend = keys =>
-        {
-            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
-            if (SyncNonce().Match(keys) is { Success: true } sync)
-                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
-            else if (BeginNonce().Match(keys) is { Success: true } begin)
-                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nout\r\n\r\n__ALPMCP_{begin.Groups[1].Value}_0__\r\n{Prompt}", 4096);
-        };
+        ActAsTerminal(socket, nonce => Finished(nonce, "out\r\n", 0));
         await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
         socket.Output("Welcome\r\n" + Prompt, 4096);
         Assert.Equal("out", (await channel.ExecuteAsync("echo out", Bound, CancellationToken.None)).Output);
@@ -91,17 +101,7 @@ public sealed partial class WebshChannelTests
         var socket = new ScriptedWebSocket();
         var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var ready = false;
-        socket.OnSend = keys =>
-        {
-            sent.Enqueue(keys);
-            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
-            if (!Volatile.Read(ref ready))
-                return;
-            if (SyncNonce().Match(keys) is { Success: true } sync)
-                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
-            else if (BeginNonce().Match(keys) is { Success: true } begin)
-                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nout\r\n\r\n__ALPMCP_{begin.Groups[1].Value}_0__\r\n{Prompt}", 4096);
-        };
+        ActAsTerminal(socket, nonce => Finished(nonce, "out\r\n", 0), typed: sent, ready: () => Volatile.Read(ref ready));
         await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
 
         var notReady = await Assert.ThrowsAsync<WebshException>(() => channel.ExecuteAsync("echo out", TimeSpan.FromSeconds(1), CancellationToken.None));
@@ -126,18 +126,11 @@ public sealed partial class WebshChannelTests
         var socket = new ScriptedWebSocket();
         var sent = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var running = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        socket.OnSend = keys =>
+        ActAsTerminal(socket, nonce =>
         {
-            sent.Enqueue(keys);
-            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
-            if (SyncNonce().Match(keys) is { Success: true } sync)
-                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
-            else if (BeginNonce().Match(keys) is { Success: true } begin)
-            {
-                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nworking\r\n", 4096);
-                running.TrySetResult(begin.Groups[1].Value);
-            }
-        };
+            running.TrySetResult(nonce);
+            return "working\r\n";
+        }, typed: sent);
         await using var channel = WebshChannel.Start(socket, Info, new WebshOptions());
         socket.Output("Welcome\r\n" + Prompt, 4096);
 
@@ -152,7 +145,7 @@ public sealed partial class WebshChannelTests
         Assert.DoesNotContain(sent, keys => keys.Contains("echo later", StringComparison.Ordinal));
 
         // The first command is untouched by the later call's timeout: it ends normally.
-        socket.Output($"done\r\n\r\n__ALPMCP_{nonce}_0__\r\n{Prompt}", 4096);
+        socket.Output(Finished(nonce, "done\r\n", 0), 4096);
         var result = await first.WaitAsync(Bound);
         Assert.Equal("working\ndone", result.Output);
         Assert.Equal(0, result.ExitCode);
@@ -186,19 +179,11 @@ public sealed partial class WebshChannelTests
         // must not read as the session ending (the command goes on in the shell).
         var socket = new ScriptedWebSocket();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        socket.OnSend = keys =>
+        ActAsTerminal(socket, _ =>
         {
-            var echo = keys.TrimStart('\u0015').Replace("\r", "\r\n", StringComparison.Ordinal);
-            if (SyncNonce().Match(keys) is { Success: true } sync)
-            {
-                socket.Output($"{echo}__ALPMCP_{sync.Groups[1].Value}_S__\r\n{Prompt}", 4096);
-            }
-            else if (BeginNonce().Match(keys) is { Success: true } begin)
-            {
-                socket.Output($"{echo}__ALPMCP_{begin.Groups[1].Value}_B__\r\nstarted\r\n", 4096);
-                started.TrySetResult();
-            }
-        };
+            started.TrySetResult();
+            return "started\r\n";
+        });
         var channel = WebshChannel.Start(socket, Info, new WebshOptions());
         socket.Output(Prompt, 4096);
         var running = channel.ExecuteAsync("echo started; sleep 60", Bound, CancellationToken.None);
