@@ -27,6 +27,22 @@ public sealed class WebftpToolsTests(EmulatorFixture emulator)
         return (string)body["data"]!["id"]!;
     }
 
+    /// <summary>
+    /// Calls <paramref name="tool"/> with the agent held back, and lets the agent go once a status poll has found the
+    /// transfer still in progress (422), so the call surely waited through at least one such poll.
+    /// </summary>
+    private async Task<ModelContextProtocol.Protocol.CallToolResult> WithTheAgentSlowAsync(Connection c, string tool, Dictionary<string, object?> args, TimeSpan since)
+    {
+        Task<ModelContextProtocol.Protocol.CallToolResult> call;
+        using (Emu.Agent.Hold())
+        {
+            call = c.CallAsync(tool, args);
+            for (var i = 0; i < 500 && !Emu.Journal.Entries.Any(e => e.At >= since && e.Path.EndsWith("/status/", StringComparison.Ordinal) && e.Status == 422); i++)
+                await Task.Delay(20);
+        }
+        return await call;
+    }
+
     private static byte[] RandomBytes(int size, int seed)
     {
         var bytes = new byte[size];
@@ -173,14 +189,7 @@ public sealed class WebftpToolsTests(EmulatorFixture emulator)
         await using var c = await ConnectAsync(emulator);
         var session = await SessionAsync(c, Web01, "jane");
         var before = Emu.Journal.Elapsed;
-        Task<ModelContextProtocol.Protocol.CallToolResult> call;
-        using (Emu.Agent.Hold())
-        {
-            call = c.CallAsync("webftp_upload_file", new() { ["session_id"] = session, ["file_path"] = "/tmp/slow.txt", ["file_data"] = Convert.ToBase64String("slow"u8.ToArray()) });
-            for (var i = 0; i < 500 && !Emu.Journal.Entries.Any(e => e.At >= before && e.Path.EndsWith("/status/", StringComparison.Ordinal) && e.Status == 422); i++)
-                await Task.Delay(20);
-        }
-        var data = Success(await call)["data"]!;
+        var data = Success(await WithTheAgentSlowAsync(c, "webftp_upload_file", new() { ["session_id"] = session, ["file_path"] = "/tmp/slow.txt", ["file_data"] = Convert.ToBase64String("slow"u8.ToArray()) }, before))["data"]!;
         var polls = Emu.Journal.Entries.Where(e => e.At >= before && e.Path == $"/api/webftp/uploads/{data["upload_id"]}/status/").ToList();
         Assert.Contains(polls, p => p.Status == 422);
         Assert.Equal(200, polls[^1].Status);
@@ -417,18 +426,11 @@ public sealed class WebftpToolsTests(EmulatorFixture emulator)
         await using var c = await ConnectAsync(emulator);
         var session = await SessionAsync(c, Web01, "jane");
         var before = Emu.Journal.Elapsed;
-        Task<ModelContextProtocol.Protocol.CallToolResult> call;
         // The token may not read the transfer's command (404), and the agent is slow: the object is not stored yet, so
         // fetching the link now would be 404 NoSuchKey.
         using (emulator.Emulator.Faults.Add(new FaultRule(FaultKind.ServerError, "/api/events/commands/") { Method = "GET", Status = 404 }))
         {
-            using (Emu.Agent.Hold())
-            {
-                call = c.CallAsync("webftp_download_file", new() { ["session_id"] = session, ["path"] = "/etc/hostname" });
-                for (var i = 0; i < 500 && !Emu.Journal.Entries.Any(e => e.At >= before && e.Path.EndsWith("/status/", StringComparison.Ordinal) && e.Status == 422); i++)
-                    await Task.Delay(20);
-            }
-            var data = Success(await call)["data"]!;
+            var data = Success(await WithTheAgentSlowAsync(c, "webftp_download_file", new() { ["session_id"] = session, ["path"] = "/etc/hostname" }, before))["data"]!;
             Assert.Equal("web-01\n", (string?)data["content"]);
         }
 
